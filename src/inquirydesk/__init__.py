@@ -1,0 +1,3 @@
+"""InquiryDesk: every buyer inquiry judged, explained and graded."""
+
+__version__ = "0.1.0"
