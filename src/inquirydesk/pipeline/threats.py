@@ -1,0 +1,266 @@
+"""What a message's links, attachments and headers reveal about its intent to harm.
+
+Everything here reads the parsed message only: links are looked at, never fetched.
+The functions return facts; the rulebook decides what they weigh.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+
+from inquirydesk.lookups.domains import registrable_domain
+from inquirydesk.model import Attachment, Fact, Inquiry, Link
+
+# Brands that phishing mail to exporters imitates, with the domains they really own.
+BRANDS: dict[str, tuple[str, ...]] = {
+    "alibaba": ("alibaba.com", "alibaba-inc.com", "alibabacloud.com", "aliexpress.com",
+                "alicdn.com", "1688.com", "taobao.com", "aliyun.com"),
+    "made-in-china": ("made-in-china.com",),
+    "globalsources": ("globalsources.com",),
+    "dhl": ("dhl.com", "dhl.de", "dpdhl.com"),
+    "fedex": ("fedex.com",),
+    "ups": ("ups.com",),
+    "maersk": ("maersk.com",),
+    "microsoft": ("microsoft.com", "office.com", "office365.com", "live.com", "outlook.com",
+                  "sharepoint.com", "onedrive.com", "microsoftonline.com", "hotmail.com"),
+    "outlook": ("outlook.com", "live.com", "office.com", "microsoft.com", "hotmail.com"),
+    "office365": ("office.com", "office365.com", "microsoft.com", "microsoftonline.com"),
+    "onedrive": ("onedrive.com", "live.com", "microsoft.com"),
+    "sharepoint": ("sharepoint.com",),
+    "paypal": ("paypal.com", "paypal.me"),
+    "apple": ("apple.com", "icloud.com"),
+    "icloud": ("icloud.com", "apple.com"),
+    "amazon": ("amazon.com", "amazon.co.uk", "amazon.de", "amazonaws.com", "amazon.co.jp"),
+    "netflix": ("netflix.com",),
+    "docusign": ("docusign.com", "docusign.net"),
+    "adobe": ("adobe.com",),
+    "dropbox": ("dropbox.com",),
+    "wetransfer": ("wetransfer.com",),
+    "google": ("google.com", "gmail.com", "googleusercontent.com", "youtube.com"),
+    "instagram": ("instagram.com",),
+    "facebook": ("facebook.com", "fb.com", "meta.com"),
+    "metamask": ("metamask.io",),
+    "binance": ("binance.com",),
+    "coinbase": ("coinbase.com",),
+    "webmail": (),
+    "roundcube": (),
+}
+_BRAND_RE = re.compile("|".join(re.escape(b) for b in sorted(BRANDS, key=len, reverse=True)))
+# display names worth checking against the sender's domain: the brand as a word
+_BRAND_NAME_RE = re.compile(
+    r"\b(alibaba|made-in-china|global ?sources|dhl|fedex|ups|maersk|microsoft|outlook|"
+    r"office ?365|onedrive|sharepoint|paypal|apple|icloud|amazon|netflix|docusign|adobe|"
+    r"dropbox|wetransfer|instagram|facebook|metamask|binance|coinbase)\b", re.I)
+
+SHORTENERS = frozenset("""bit.ly tinyurl.com t.co goo.gl ow.ly is.gd buff.ly cutt.ly rebrand.ly
+rb.gy shorturl.at tiny.cc s.id t.ly lnkd.in""".split())
+# Free site, form and file hosts: common in phishing, but also in honest mail, so they
+# only count together with a request to sign in.
+FREE_HOSTS = frozenset("""web.app firebaseapp.com appspot.com weebly.com wixsite.com
+000webhostapp.com github.io glitch.me workers.dev pages.dev r2.dev netlify.app vercel.app
+blogspot.com ipfs.io dweb.link webflow.io square.site godaddysites.com jimdosite.com
+forms.gle jotform.com typeform.com formstack.com sites.google.com storage.googleapis.com
+herokuapp.com azurewebsites.net ngrok.io ngrok-free.app surge.sh repl.co""".split())
+EXEC_NAME = re.compile(
+    r"\.(exe|scr|com|pif|bat|cmd|js|jse|vbs|vbe|wsf|hta|ps1|jar|lnk|msi|cpl|iso|img|vhd|"
+    r"r\d\d|ace|gz|z|arj|xz|cab|uue|xll|one)$", re.I)
+LURE_NAME = re.compile(
+    r"(purchase[\s_-]*order|\bp\.?o\b|\bpo[\s_#-]*\d|invoice|proforma|\bpi\b|payment|remittance|"
+    r"swift|\bt/?t\b|bank|transfer|quotation|\brfq\b|\border\b|shipping|\bbl\b|b/l|bill of "
+    r"lading|\bdhl\b|awb|receipt|statement|contract|scan|document|doc\d|pedido|orden|commande|"
+    r"bestellung|заказ|订单|发票|付款)", re.I)
+DOUBLE_EXT = re.compile(r"\.(pdf|docx?|xlsx?|jpe?g|png|txt)\s*\.\w{2,4}$", re.I)
+HOST_IN_TEXT = re.compile(r"(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?:[/:?#]|$)", re.I)
+ATTACHMENT_WORDS = re.compile(
+    r"attach|enclos|find (?:the )?(?:file|document)|see (?:the )?file|adjunt|anexo|pièce "
+    r"jointe|anhang|allegat|вложен|附件|مرفق|ekte|załącz", re.I)
+
+
+def threat_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    facts.update(_link_facts(inquiry))
+    facts.update(_attachment_facts(inquiry))
+    facts.update(_header_facts(inquiry))
+    return facts
+
+
+# --------------------------------------------------------------------------- links
+
+
+def _link_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    sender_domain = registrable_domain(inquiry.sender.domain) if inquiry.sender else ""
+    external = [ln for ln in inquiry.links if ln.host and registrable_domain(ln.host)
+                != sender_domain]
+    if external:
+        facts["external_links"] = Fact(len(external), external[0].url[:120])
+    for link in inquiry.links:
+        _check_link(link, facts)
+    forms = [ln for ln in inquiry.links if ln.in_form]
+    if forms:
+        facts["credential_form"] = Fact(True, forms[0].url[:120] or "<form>")
+    if inquiry.sender and _is_lookalike(inquiry.sender.domain):
+        facts.setdefault("lookalike_domain", Fact(True, inquiry.sender.domain))
+    if inquiry.sender and "xn--" in inquiry.sender.domain:
+        facts.setdefault("punycode_domain", Fact(True, inquiry.sender.domain))
+    return facts
+
+
+def _check_link(link: Link, facts: dict[str, Fact]) -> None:
+    host = link.host.strip(".").lower()
+    if not host:
+        return
+    if _is_ip(host):
+        facts.setdefault("ip_link", Fact(True, link.url[:120]))
+    if "xn--" in host:
+        facts.setdefault("punycode_domain", Fact(True, host))
+    if _is_lookalike(host):
+        facts.setdefault("lookalike_domain", Fact(True, host))
+    domain = registrable_domain(host)
+    if domain in SHORTENERS:
+        facts.setdefault("shortener_link", Fact(True, link.url[:120]))
+    if domain in FREE_HOSTS or _parent_in(host, FREE_HOSTS):
+        facts.setdefault("free_host_link", Fact(True, host))
+    shown = _shown_domain(link.text)
+    if shown and domain and shown != domain and not _same_owner(shown, domain):
+        facts.setdefault("link_text_mismatch", Fact(True, f"{link.text.strip()[:60]} → {host}"))
+
+
+def _parent_in(host: str, names: frozenset[str]) -> bool:
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in names for i in range(1, len(parts) - 1))
+
+
+def _shown_domain(text: str) -> str:
+    """The registrable domain a link's visible text claims to lead to, if it shows one."""
+    text = text.strip()
+    if not text or " " in text or len(text) > 200:
+        return ""
+    m = HOST_IN_TEXT.match(text)
+    return registrable_domain(m.group(1)) if m else ""
+
+
+def _same_owner(a: str, b: str) -> bool:
+    for owned in BRANDS.values():
+        if a in owned and b in owned:
+            return True
+    return False
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _is_lookalike(host: str) -> bool:
+    """A host that borrows a brand's name without belonging to the brand.
+
+    ``login.alibaba.com.verify-center.net`` and ``alibaba-message.net`` both do;
+    ``alibaba.com`` and ``message.alibaba.com`` do not.
+    """
+    host = host.lower().strip(".")
+    domain = registrable_domain(host)
+    if not domain:
+        return False
+    for brand in set(_BRAND_RE.findall(host)):
+        owned = BRANDS[brand]
+        if owned and domain not in owned:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def _attachment_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for att in inquiry.attachments:
+        for name, value in _judge_attachment(att).items():
+            facts.setdefault(name, Fact(value, att.filename or att.declared_type))
+    lures = [a for a in inquiry.attachments if LURE_NAME.search(_stem(a.filename))]
+    if lures and not _explained(inquiry, lures):
+        facts["lure_attachment"] = Fact(True, lures[0].filename)
+    if inquiry.attachments:
+        facts["attachments"] = Fact(len(inquiry.attachments),
+                                    ", ".join(a.filename for a in inquiry.attachments)[:120])
+    return facts
+
+
+def _judge_attachment(att: Attachment) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    name = att.filename or ""
+    if att.kind in ("executable", "script") or (att.kind in ("unknown", "")
+                                                 and EXEC_NAME.search(name)):
+        out["executable_attachment"] = True
+    if DOUBLE_EXT.search(name):
+        out["executable_attachment"] = True
+    if att.kind == "disk_image":
+        out["disk_image_attachment"] = True
+    if att.kind == "html":
+        out["html_attachment"] = True
+        if att.has_form:
+            out["html_form_attachment"] = True
+    if att.kind == "office_macro":
+        out["macro_attachment"] = True
+    if att.kind == "archive":
+        out["archive_attachment"] = True
+        inner = " ".join(att.inner_names)
+        if (any(k in ("executable", "script", "disk_image", "html") for k in att.inner_kinds)
+                or any(EXEC_NAME.search(n) for n in att.inner_names) or
+                re.search(r"\.(html?|shtml)$", inner, re.I)):
+            out["archive_with_executable"] = True
+    return out
+
+
+def _stem(filename: str) -> str:
+    return re.sub(r"[_\-.]+", " ", filename)
+
+
+def _explained(inquiry: Inquiry, lures: list[Attachment]) -> bool:
+    """Does the text say what the attached order or invoice is about?
+
+    A real buyer's PO comes with words about the products; a lure comes with a line
+    or two and a request to open it.
+    """
+    words = len(inquiry.body.split())
+    return words >= 60 and bool(ATTACHMENT_WORDS.search(inquiry.body))
+
+
+# --------------------------------------------------------------------------- headers
+
+
+_AUTH_FAIL = re.compile(r"\b(spf|dkim|dmarc)=(fail|softfail|permerror)", re.I)
+
+
+def _header_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    m = _AUTH_FAIL.search(inquiry.auth_results)
+    if m:
+        facts["auth_fail"] = Fact(True, m.group(0))
+    sender = inquiry.sender
+    if sender:
+        claim = _BRAND_NAME_RE.search(sender.name or "")
+        if claim:
+            brand = claim.group(1).lower().replace(" ", "")
+            brand = {"globalsources": "globalsources"}.get(brand, brand)
+            owned = BRANDS.get(brand, ())
+            if owned and registrable_domain(sender.domain) not in owned:
+                facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>")
+    reply = inquiry.reply_to
+    if sender and reply and reply.email and sender.email and (
+            registrable_domain(reply.domain) != registrable_domain(sender.domain)):
+        facts["reply_to_elsewhere"] = Fact(True, reply.email)
+    if inquiry.html and not inquiry.body.strip():
+        facts["html_only_no_text"] = Fact(True, "")
+    if inquiry.list_unsubscribe:
+        facts["bulk_mail"] = Fact(True, "List-Unsubscribe")
+    precedence = inquiry.headers.get("precedence", "").lower()
+    if precedence in ("bulk", "list", "junk"):
+        facts["bulk_mail"] = Fact(True, f"Precedence: {precedence}")
+    return facts

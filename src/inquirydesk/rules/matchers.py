@@ -1,0 +1,195 @@
+"""Rule matchers: small predicates over an inquiry's facts and texts.
+
+A matcher answers ``None`` (did not match) or the quote it rests on (possibly "").
+They are built from the rulebook's ``when:`` mappings:
+
+    {fact: free_mail}                      the fact is truthy
+    {fact: suppliers_contacted, min: 20}   a numeric fact within bounds
+    {fact: language, in: [zh]}             a fact's value among these
+    {regex: 'commission', field: body}     a pattern found in a text field
+    {any: [...]} / {all: [...]} / {not: {...}}
+
+Shipped patterns use the standard ``re`` engine; patterns from a user's file run on the
+``regex`` engine with a timeout, so a catastrophic pattern cannot stall the desk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Protocol
+
+import regex
+
+from inquirydesk.model import Fact
+
+USER_REGEX_TIMEOUT_S = 0.05
+QUOTE_LIMIT = 120
+
+#: text fields a regex matcher may read; the subject is built by the engine
+TEXT_FIELDS = (
+    "text",  # subject and body
+    "subject",
+    "body",
+    "quoted",
+    "sender",  # display name and address
+    "mailer",
+    "attachments",  # attachment file names, one a line
+    "links",  # link URLs, one a line
+    "signature",
+)
+
+
+class Subject(Protocol):
+    """What a matcher looks at: facts by name and texts by field."""
+
+    facts: Mapping[str, Fact]
+    texts: Mapping[str, str]
+
+
+class MatcherError(ValueError):
+    """A ``when:`` mapping that does not make a matcher."""
+
+
+Matcher = Callable[[Subject], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    matcher: Matcher
+    fields: frozenset[str]  # text fields read, for documentation and stats
+    facts: frozenset[str]  # facts read
+
+
+def compile_matcher(spec: Any, *, user: bool = False) -> Compiled:
+    if not isinstance(spec, Mapping) or not spec:
+        raise MatcherError("'when' must be a mapping such as {fact: ...} or {regex: ...}")
+    if "any" in spec or "all" in spec:
+        key = "any" if "any" in spec else "all"
+        parts = spec[key]
+        if not isinstance(parts, list) or not parts:
+            raise MatcherError(f"'{key}' needs a non-empty list of matchers")
+        compiled = [compile_matcher(p, user=user) for p in parts]
+        fn = _any([c.matcher for c in compiled]) if key == "any" else _all(
+            [c.matcher for c in compiled])
+        return Compiled(fn, _union(c.fields for c in compiled), _union(c.facts for c in compiled))
+    if "not" in spec:
+        inner = compile_matcher(spec["not"], user=user)
+        return Compiled(_not(inner.matcher), inner.fields, inner.facts)
+    if "fact" in spec:
+        return Compiled(_fact(spec), frozenset(), frozenset([str(spec["fact"])]))
+    if "regex" in spec:
+        field = spec.get("field", "text")
+        if field not in TEXT_FIELDS:
+            raise MatcherError(f"unknown field {field!r}; one of {', '.join(TEXT_FIELDS)}")
+        return Compiled(_regex(spec, field, user), frozenset([field]), frozenset())
+    raise MatcherError(f"unknown matcher keys {sorted(spec)}; use fact, regex, any, all or not")
+
+
+def _union(sets) -> frozenset[str]:
+    out: set[str] = set()
+    for s in sets:
+        out |= s
+    return frozenset(out)
+
+
+def _fact(spec: Mapping[str, Any]) -> Matcher:
+    name = str(spec["fact"])
+    low, high = spec.get("min"), spec.get("max")
+    allowed = spec.get("in")
+    if allowed is not None and not isinstance(allowed, list):
+        raise MatcherError("'in' needs a list")
+    for bound in (low, high):
+        if bound is not None and not isinstance(bound, (int, float)):
+            raise MatcherError("'min' and 'max' need numbers")
+
+    def match(subject: Subject) -> str | None:
+        fact = subject.facts.get(name)
+        if fact is None or fact.value is None or fact.value is False:
+            return None
+        value = fact.value
+        if allowed is not None:
+            return fact.quote if value in allowed else None
+        if low is not None or high is not None:
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                return None
+            if (low is not None and value < low) or (high is not None and value > high):
+                return None
+            return fact.quote
+        return fact.quote if value else None
+
+    return match
+
+
+def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
+    pattern = spec["regex"]
+    if not isinstance(pattern, str) or not pattern:
+        raise MatcherError("'regex' needs a non-empty pattern")
+    flags = 0 if spec.get("case") else re.IGNORECASE
+    min_count = int(spec.get("min_count", 1))
+    try:
+        compiled = (regex.compile(pattern, flags | regex.V0) if user
+                    else re.compile(pattern, flags))
+    except (re.error, regex.error) as exc:
+        raise MatcherError(f"bad regex {pattern!r}: {exc}") from None
+    search = _timed(compiled) if user else compiled.finditer
+
+    def match(subject: Subject) -> str | None:
+        text = subject.texts.get(field, "")
+        if not text:
+            return None
+        found = []
+        for m in search(text):
+            found.append(m.group(0))
+            if len(found) >= min_count:
+                return _quote(found)
+        return None
+
+    return match
+
+
+def _timed(compiled):
+    def finditer(text: str):
+        try:
+            return list(compiled.finditer(text, timeout=USER_REGEX_TIMEOUT_S))
+        except TimeoutError:
+            return []
+
+    return finditer
+
+
+def _quote(found: list[str]) -> str:
+    text = " … ".join(dict.fromkeys(" ".join(f.split()) for f in found))
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+
+
+def _any(parts: list[Matcher]) -> Matcher:
+    def match(subject: Subject) -> str | None:
+        for part in parts:
+            quote = part(subject)
+            if quote is not None:
+                return quote
+        return None
+
+    return match
+
+
+def _all(parts: list[Matcher]) -> Matcher:
+    def match(subject: Subject) -> str | None:
+        quotes = []
+        for part in parts:
+            quote = part(subject)
+            if quote is None:
+                return None
+            if quote:
+                quotes.append(quote)
+        return _quote(quotes) if quotes else ""
+
+    return match
+
+
+def _not(inner: Matcher) -> Matcher:
+    def match(subject: Subject) -> str | None:
+        return "" if inner(subject) is None else None
+
+    return match
