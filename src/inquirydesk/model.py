@@ -95,6 +95,7 @@ class Seller:
     address: str = ""
     phone: str = ""
     certificates: tuple[str, ...] = ()
+    moq: str = ""  # minimum order, as the seller states it: "500 pcs per item"
     main_markets: tuple[str, ...] = ()
     does_not_make: tuple[str, ...] = ()
     catalog: tuple[CatalogItem, ...] = ()

@@ -12,6 +12,7 @@ from datetime import date
 from inquirydesk.lookups.domains import registrable_domain
 from inquirydesk.model import Fact, Fields, Identity, Inquiry, Seller
 from inquirydesk.pipeline.history import Echoes
+from inquirydesk.pipeline.measure import below_minimum, sizes
 from inquirydesk.pipeline.threats import threat_facts
 from inquirydesk.rules.engine import Subject
 
@@ -19,6 +20,7 @@ CHINESE_CHARSETS = ("gb2312", "gbk", "gb18030", "big5", "hz-gb-2312")
 CHINESE_MAILERS = ("foxmail", "netease", "dashi", "163", "qq", "dingtalk", "wps", "[cn]",
                    "coremail", "aliyun", "sina")
 NIGHT_HOURS = range(0, 5)  # 00:00-04:59 in the buyer's own zone
+TINY_ORDER = 20  # pieces: a household's purchase, not a trade order
 
 
 def observe(inquiry: Inquiry, identity: Identity, fields: Fields, echoes: Echoes,
@@ -28,6 +30,7 @@ def observe(inquiry: Inquiry, identity: Identity, fields: Fields, echoes: Echoes
     facts.update(_identity_facts(identity))
     facts.update(_rival_facts(inquiry, identity))
     facts.update(_field_facts(fields))
+    facts.update(_size_facts(fields, seller))
     facts.update(_message_facts(inquiry))
     facts.update(_platform_facts(inquiry))
     facts.update(_echo_facts(echoes))
@@ -154,6 +157,17 @@ def _field_facts(fields: Fields) -> dict[str, Fact]:
     named = sum(1 for n in ("quantity", "specs", "packaging", "target_price", "incoterm",
                             "port", "payment", "delivery") if getattr(fields, n))
     facts["details_named"] = Fact(named + bool(fields.certificates), str(named))
+    return facts
+
+
+def _size_facts(fields: Fields, seller: Seller) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    if below_minimum(fields.quantity, seller.moq):
+        facts["below_moq"] = Fact(True, f"{fields.quantity} < MOQ {seller.moq}"[:120])
+    found = sizes(fields.quantity)
+    if found and all((s.unit == "pieces" and s.value <= TINY_ORDER) or s.unit == "length"
+                     for s in found):
+        facts["tiny_order"] = Fact(True, fields.quantity or "")
     return facts
 
 
