@@ -9,8 +9,11 @@ They are built from the rulebook's ``when:`` mappings:
     {regex: 'commission', field: body}     a pattern found in a text field
     {any: [...]} / {all: [...]} / {not: {...}}
 
-Shipped patterns use the standard ``re`` engine; patterns from a user's file run on the
-``regex`` engine with a timeout, so a catastrophic pattern cannot stall the desk.
+Patterns run on RE2, whose matching time is linear in the text: alternations of many
+phrases, as rules are, run tens of times faster than on a backtracking engine, and no
+pattern can stall the desk.  A user's pattern RE2 cannot take (look-arounds,
+back-references) runs on the ``regex`` engine with a timeout instead; a shipped one
+falls back to ``re``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol
 
+import re2
 import regex
 
 from inquirydesk.model import Fact
@@ -125,14 +129,9 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
     pattern = spec["regex"]
     if not isinstance(pattern, str) or not pattern:
         raise MatcherError("'regex' needs a non-empty pattern")
-    flags = 0 if spec.get("case") else re.IGNORECASE
+    case = bool(spec.get("case"))
     min_count = int(spec.get("min_count", 1))
-    try:
-        compiled = (regex.compile(pattern, flags | regex.V0) if user
-                    else re.compile(pattern, flags))
-    except (re.error, regex.error) as exc:
-        raise MatcherError(f"bad regex {pattern!r}: {exc}") from None
-    search = _timed(compiled) if user else compiled.finditer
+    search = _compile(pattern, case, user)
 
     def match(subject: Subject) -> str | None:
         text = subject.texts.get(field, "")
@@ -146,6 +145,40 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
         return None
 
     return match
+
+
+_RE2_OPTIONS: dict[bool, re2.Options] = {}
+
+
+def _re2_options(case: bool) -> re2.Options:
+    if case not in _RE2_OPTIONS:
+        options = re2.Options()
+        options.case_sensitive = case
+        options.log_errors = False
+        _RE2_OPTIONS[case] = options
+    return _RE2_OPTIONS[case]
+
+
+def _compile(pattern: str, case: bool, user: bool):
+    """A ``finditer`` for the pattern: RE2 when it can, else a backtracking engine."""
+    try:
+        return re2.compile(_unicode_classes(pattern), _re2_options(case)).finditer
+    except re2.error:
+        pass
+    flags = 0 if case else re.IGNORECASE
+    try:
+        if user:
+            return _timed(regex.compile(pattern, flags | regex.V0))
+        return re.compile(pattern, flags).finditer
+    except (re.error, regex.error) as exc:
+        raise MatcherError(f"bad regex {pattern!r}: {exc}") from None
+
+
+def _unicode_classes(pattern: str) -> str:
+    """RE2's \\w is ASCII; rules mean letters of any script, as Python's does."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\([wW])",
+                  lambda m: m[1] + ("[\\pL\\pN_]" if m[2] == "w" else "[^\\pL\\pN_]"),
+                  pattern)
 
 
 def _timed(compiled):
