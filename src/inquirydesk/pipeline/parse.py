@@ -44,7 +44,8 @@ MAX_MIME_DEPTH = 30
 KEPT_HEADERS = (
     "return-path", "organization", "content-language", "x-originating-ip", "x-priority",
     "x-msmail-priority", "importance", "precedence", "auto-submitted", "sender",
-    "delivered-to", "list-id", "mime-version", "content-type", "x-sender",
+    "delivered-to", "list-id", "list-post", "x-beenthere", "mime-version", "content-type",
+    "x-sender",
 )
 
 

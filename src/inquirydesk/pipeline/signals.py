@@ -13,6 +13,7 @@ from inquirydesk.lookups.domains import registrable_domain
 from inquirydesk.model import Fact, Fields, Identity, Inquiry, Seller
 from inquirydesk.pipeline.history import Echoes
 from inquirydesk.pipeline.measure import below_minimum, sizes
+from inquirydesk.pipeline.parse import html_to_text
 from inquirydesk.pipeline.threats import threat_facts
 from inquirydesk.rules.engine import Subject
 
@@ -38,10 +39,17 @@ def observe(inquiry: Inquiry, identity: Identity, fields: Fields, echoes: Echoes
     return Subject(facts=facts, texts=_texts(inquiry, identity))
 
 
+SHORT_BODY = 30  # words: a text part this short may only be a stand-in for the HTML one
+RULE_TEXT_LIMIT = 20_000  # characters of HTML text read when the text part says nothing
+
+
 def _texts(inquiry: Inquiry, identity: Identity) -> dict[str, str]:
     sender = inquiry.sender
+    text = inquiry.text
+    if inquiry.html and len(inquiry.body.split()) < SHORT_BODY:
+        text = f"{text}\n{html_to_text(inquiry.html[:RULE_TEXT_LIMIT * 4])[:RULE_TEXT_LIMIT]}"
     return {
-        "text": inquiry.text,
+        "text": text,
         "subject": inquiry.subject,
         "body": inquiry.body,
         "quoted": inquiry.quoted,

@@ -66,6 +66,8 @@ herokuapp.com azurewebsites.net ngrok.io ngrok-free.app surge.sh repl.co""".spli
 EXEC_NAME = re.compile(
     r"\.(exe|scr|com|pif|bat|cmd|js|jse|vbs|vbe|wsf|hta|ps1|jar|lnk|msi|cpl|iso|img|vhd|"
     r"r\d\d|ace|gz|z|arj|xz|cab|uue|xll|one)$", re.I)
+# a shell script on a Unix list is a tool; these run with a double click on Windows
+WINDOWS_SCRIPT = re.compile(r"\.(js|jse|vbs|vbe|wsf|wsh|hta|bat|cmd|ps1|svg|html?|shtml)$", re.I)
 LURE_NAME = re.compile(
     r"(purchase[\s_-]*order|\bp\.?o\b|\bpo[\s_#-]*\d|invoice|proforma|\bpi\b|payment|remittance|"
     r"swift|\bt/?t\b|bank|transfer|quotation|\brfq\b|\border\b|shipping|\bbl\b|b/l|bill of "
@@ -83,6 +85,9 @@ def threat_facts(inquiry: Inquiry) -> dict[str, Fact]:
     facts.update(_link_facts(inquiry))
     facts.update(_attachment_facts(inquiry))
     facts.update(_header_facts(inquiry))
+    facts.update(_sender_facts(inquiry))
+    facts.update(_greeting_facts(inquiry))
+    facts.update(_disguise_facts(inquiry))
     return facts
 
 
@@ -99,8 +104,10 @@ def _link_facts(inquiry: Inquiry) -> dict[str, Fact]:
     for link in inquiry.links:
         _check_link(link, facts)
     forms = [ln for ln in inquiry.links if ln.in_form]
-    if forms:
-        facts["credential_form"] = Fact(True, forms[0].url[:120] or "<form>")
+    if _PASSWORD_FIELD.search(inquiry.html):
+        facts["credential_form"] = Fact(True, forms[0].url[:120] if forms else "password field")
+    elif forms:
+        facts["html_form"] = Fact(True, forms[0].url[:120])
     if inquiry.sender and _is_lookalike(inquiry.sender.domain):
         facts.setdefault("lookalike_domain", Fact(True, inquiry.sender.domain))
     if inquiry.sender and "xn--" in inquiry.sender.domain:
@@ -162,15 +169,16 @@ def _is_lookalike(host: str) -> bool:
     """A host that borrows a brand's name without belonging to the brand.
 
     ``login.alibaba.com.verify-center.net`` and ``alibaba-message.net`` both do;
-    ``alibaba.com`` and ``message.alibaba.com`` do not.
+    ``alibaba.com``, ``message.alibaba.com`` and ``applecore.example.com`` do not.
     """
     host = host.lower().strip(".")
     domain = registrable_domain(host)
     if not domain:
         return False
+    words = set(re.split(r"[.\-]", host))
     for brand in set(_BRAND_RE.findall(host)):
         owned = BRANDS[brand]
-        if owned and domain not in owned:
+        if owned and domain not in owned and brand in words:
             return True
     return False
 
@@ -195,8 +203,8 @@ def _attachment_facts(inquiry: Inquiry) -> dict[str, Fact]:
 def _judge_attachment(att: Attachment) -> dict[str, bool]:
     out: dict[str, bool] = {}
     name = att.filename or ""
-    if att.kind in ("executable", "script") or (att.kind in ("unknown", "")
-                                                 and EXEC_NAME.search(name)):
+    if att.kind == "executable" or (att.kind == "script" and WINDOWS_SCRIPT.search(name)) or (
+            att.kind in ("unknown", "") and EXEC_NAME.search(name)):
         out["executable_attachment"] = True
     if DOUBLE_EXT.search(name):
         out["executable_attachment"] = True
@@ -232,9 +240,83 @@ def _explained(inquiry: Inquiry, lures: list[Attachment]) -> bool:
     return words >= 60 and bool(ATTACHMENT_WORDS.search(inquiry.body))
 
 
+# --------------------------------------------------------------------------- sender
+
+# Consumer brands, banks, carriers and wallets that mass phishing wears as a display name.
+CONSUMER_BRANDS = frozenset("""walmart costco marriott hilton starbucks lowe's lowes harbor
+kohl's target bestbuy keurig correios bradesco itau itaú santander caixa nubank livelo ledger
+trustwallet metamask lido stellar norton mcafee geeksquad at&t verizon comcast xfinity spotify
+disney usps royalmail dpd gls postnl laposte chronopost colissimo hermes telekom vodafone adac
+lidl aldi kaufland rossmann ikea ebay chase wellsfargo citibank hsbc barclays lloyds natwest ing
+rabobank sparkasse volksbank postbank commerzbank amex americanexpress mastercard visa coinbase
+binance kraken irs hmrc receita bancodobrasil societegenerale bnp creditagricole""".split())
+GENERIC_NAME_WORDS = frozenset("""support team service services customer customers care
+security account accounts notification notifications notice alert alerts id billing department
+rewards reward membership member benefits benefit delivery express official center centre
+help desk helpdesk info information online mail web thank thanks you your no reply noreply
+do not the de do da la le el und and for of - | — : ! client cliente kundenservice
+atendimento servicio suporte relacionamento recompensas""".split())
+_NAME_TOKEN = re.compile(r"[\w'&]+")
+_VALID_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^xn--", re.I)
+
+
+def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    sender = inquiry.sender
+    if sender is None or not sender.email or not _VALID_DOMAIN.match(sender.domain):
+        shown = f"{sender.name} <{sender.email}>" if sender else "no sender"
+        facts["sender_malformed"] = Fact(True, shown[:120])
+        if sender is None:
+            return facts
+    brand = _worn_brand(sender.name)
+    if brand and brand not in re.sub(r"[^a-z]", "", sender.domain.lower()):
+        facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
+    return facts
+
+
+def _worn_brand(display_name: str) -> str:
+    """The brand a display name presents itself as, if it is little more than that."""
+    tokens = [t.lower() for t in _NAME_TOKEN.findall(display_name)]
+    brands = [t.replace("'", "").replace("&", "") for t in tokens if t in CONSUMER_BRANDS]
+    rest = [t for t in tokens if t not in CONSUMER_BRANDS and t not in GENERIC_NAME_WORDS]
+    return brands[0] if brands and len(rest) <= 1 else ""
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+
+
+# Characters that show nothing: padding that breaks words apart for filters.
+_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# A word mixing Latin letters with Cyrillic or Greek look-alikes: "Yоur", "Μetamаsk".
+_MIXED_SCRIPT = re.compile(r"\b(?=[\w]*[a-zA-Z])(?=[\w]*[\u0370-\u03ff\u0400-\u04ff])[\w]{3,}\b")
+
+
+def _disguise_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    text = f"{inquiry.sender.name if inquiry.sender else ''} {inquiry.subject} {inquiry.body[:4000]}"
+    invisible = len(_INVISIBLE.findall(text))
+    if invisible >= 10:
+        facts["invisible_padding"] = Fact(invisible, f"{invisible} invisible characters")
+    mixed = _MIXED_SCRIPT.search(text)
+    if mixed:
+        facts["homoglyphs"] = Fact(True, mixed.group(0))
+    return facts
+
+
+def _greeting_facts(inquiry: Inquiry) -> dict[str, Fact]:
+    """Mass mail greets a mailbox, not a person: "Dear info@...", "Olá, joao@..."."""
+    opening = inquiry.body[:200]
+    for text in (inquiry.subject, opening):
+        m = _ADDRESS.search(text)
+        if m and (text is inquiry.subject or m.start() < 80):
+            return {"greets_address": Fact(True, m.group(0))}
+    return {}
+
+
 # --------------------------------------------------------------------------- headers
 
 
+_PASSWORD_FIELD = re.compile(r"""type\s*=\s*["']?password""", re.I)
 _AUTH_FAIL = re.compile(r"\b(spf|dkim|dmarc)=(fail|softfail|permerror)", re.I)
 
 
@@ -258,6 +340,13 @@ def _header_facts(inquiry: Inquiry) -> dict[str, Fact]:
         facts["reply_to_elsewhere"] = Fact(True, reply.email)
     if inquiry.html and not inquiry.body.strip():
         facts["html_only_no_text"] = Fact(True, "")
+    if inquiry.html and inquiry.links and len(inquiry.body.split()) < 80:
+        facts["html_link_heavy"] = Fact(True, f"{len(inquiry.links)} links, "
+                                              f"{len(inquiry.body.split())} words")
+    # a discussion list names where to post; marketing senders only say how to leave
+    discussion = inquiry.headers.get("list-post") or inquiry.headers.get("x-beenthere")
+    if discussion:
+        facts["mailing_list"] = Fact(True, discussion[:80])
     if inquiry.list_unsubscribe:
         facts["bulk_mail"] = Fact(True, "List-Unsubscribe")
     precedence = inquiry.headers.get("precedence", "").lower()
