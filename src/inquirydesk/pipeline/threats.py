@@ -47,6 +47,7 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "webmail": (),
     "roundcube": (),
 }
+_OWNED = frozenset(d for owned in BRANDS.values() for d in owned)
 _BRAND_RE = re.compile("|".join(re.escape(b) for b in sorted(BRANDS, key=len, reverse=True)))
 # display names worth checking against the sender's domain: the brand as a word
 _BRAND_NAME_RE = re.compile(
@@ -54,6 +55,7 @@ _BRAND_NAME_RE = re.compile(
     r"office ?365|onedrive|sharepoint|paypal|apple|icloud|amazon|netflix|docusign|adobe|"
     r"dropbox|wetransfer|instagram|facebook|metamask|binance|coinbase)\b", re.I)
 
+MANY_SITES = 8  # a newsletter links everywhere; a trap leads to one place
 SHORTENERS = frozenset("""bit.ly tinyurl.com t.co goo.gl ow.ly is.gd buff.ly cutt.ly rebrand.ly
 rb.gy shorturl.at tiny.cc s.id t.ly lnkd.in""".split())
 # Free site, form and file hosts: common in phishing, but also in honest mail, so they
@@ -101,6 +103,9 @@ def _link_facts(inquiry: Inquiry) -> dict[str, Fact]:
                 != sender_domain]
     if external:
         facts["external_links"] = Fact(len(external), external[0].url[:120])
+    sites = {registrable_domain(ln.host) for ln in external}
+    if len(sites) >= MANY_SITES:
+        facts["many_link_sites"] = Fact(len(sites), f"links to {len(sites)} different sites")
     for link in inquiry.links:
         _check_link(link, facts)
     forms = [ln for ln in inquiry.links if ln.in_form]
@@ -168,17 +173,26 @@ def _is_ip(host: str) -> bool:
 def _is_lookalike(host: str) -> bool:
     """A host that borrows a brand's name without belonging to the brand.
 
-    ``login.alibaba.com.verify-center.net`` and ``alibaba-message.net`` both do;
-    ``alibaba.com``, ``message.alibaba.com`` and ``applecore.example.com`` do not.
+    ``login.alibaba.com.verify-center.net`` (the real domain followed by more labels),
+    ``alibaba-message.net`` (the brand inside a label) and ``paypal.co`` (the brand on
+    another suffix) do; ``alibaba.com``, ``message.alibaba.com``, ``applecore.net`` and
+    ``outlook.example.biz`` (a plain word as a subdomain) do not.
     """
     host = host.lower().strip(".")
     domain = registrable_domain(host)
     if not domain:
         return False
-    words = set(re.split(r"[.\-]", host))
+    if domain in _OWNED:
+        return False
+    if any(f".{real}." in f".{host}." for real in _OWNED):
+        return True
+    labels = host.split(".")
     for brand in set(_BRAND_RE.findall(host)):
-        owned = BRANDS[brand]
-        if owned and domain not in owned and brand in words:
+        if not BRANDS[brand]:
+            continue
+        if domain.split(".")[0] == brand:
+            return True
+        if any(brand in label.split("-") and label != brand for label in labels):
             return True
     return False
 
