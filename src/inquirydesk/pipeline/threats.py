@@ -74,7 +74,8 @@ LURE_NAME = re.compile(
     r"(purchase[\s_-]*order|\bp\.?o\b|\bpo[\s_#-]*\d|invoice|proforma|\bpi\b|payment|remittance|"
     r"swift|\bt/?t\b|bank|transfer|quotation|\brfq\b|\border\b|shipping|\bbl\b|b/l|bill of "
     r"lading|\bdhl\b|awb|receipt|statement|contract|scan|document|doc\d|pedido|orden|commande|"
-    r"bestellung|заказ|订单|发票|付款)", re.I)
+    r"bestellung|заказ|订单|发票|付款|fatura|factura|facture|rechnung|extrato|boleto|comprovante|"
+    r"nota ?fiscal|recibo|overschrijving|betaling|zahlung|faktura|rachunek)", re.I)
 DOUBLE_EXT = re.compile(r"\.(pdf|docx?|xlsx?|jpe?g|png|txt)\s*\.\w{2,4}$", re.I)
 HOST_IN_TEXT = re.compile(r"(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?:[/:?#]|$)", re.I)
 ATTACHMENT_WORDS = re.compile(
@@ -205,7 +206,8 @@ def _attachment_facts(inquiry: Inquiry) -> dict[str, Fact]:
     for att in inquiry.attachments:
         for name, value in _judge_attachment(att).items():
             facts.setdefault(name, Fact(value, att.filename or att.declared_type))
-    lures = [a for a in inquiry.attachments if LURE_NAME.search(_stem(a.filename))]
+    lures = [a for a in inquiry.attachments
+             if LURE_NAME.search(_stem(a.filename)) or _random_name(a.filename)]
     if lures and not _explained(inquiry, lures):
         facts["lure_attachment"] = Fact(True, lures[0].filename)
     if inquiry.attachments:
@@ -240,6 +242,17 @@ def _judge_attachment(att: Attachment) -> dict[str, bool]:
     return out
 
 
+_RANDOM_STEM = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)?[A-Za-z\d]{8,}$")
+
+
+def _random_name(filename: str) -> bool:
+    """A document named like ``cyyMZgUkvg.pdf``: generated per victim, never by a person."""
+    stem, _, ext = filename.rpartition(".")
+    if ext.lower() not in ("pdf", "doc", "docx", "xls", "xlsx", "htm", "html", "zip", "rar"):
+        return False
+    return bool(_RANDOM_STEM.match(stem)) and sum(c.isupper() for c in stem[1:]) >= 2
+
+
 def _stem(filename: str) -> str:
     return re.sub(r"[_\-.]+", " ", filename)
 
@@ -263,13 +276,15 @@ trustwallet metamask lido stellar norton mcafee geeksquad at&t verizon comcast x
 disney usps royalmail dpd gls postnl laposte chronopost colissimo hermes telekom vodafone adac
 lidl aldi kaufland rossmann ikea ebay chase wellsfargo citibank hsbc barclays lloyds natwest ing
 rabobank sparkasse volksbank postbank commerzbank amex americanexpress mastercard visa coinbase
-binance kraken irs hmrc receita bancodobrasil societegenerale bnp creditagricole""".split())
+binance kraken irs hmrc receita bancodobrasil societegenerale bnp creditagricole detran ssa
+gov govbr fedex dhl""".split())
 GENERIC_NAME_WORDS = frozenset("""support team service services customer customers care
 security account accounts notification notifications notice alert alerts id billing department
 rewards reward membership member benefits benefit delivery express official center centre
 help desk helpdesk info information online mail web thank thanks you your no reply noreply
 do not the de do da la le el und and for of - | — : ! client cliente kundenservice
-atendimento servicio suporte relacionamento recompensas""".split())
+atendimento servicio suporte relacionamento recompensas federal central tributos
+alert alerta aviso""".split())
 _NAME_TOKEN = re.compile(r"[\w'&]+")
 _VALID_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^xn--", re.I)
 

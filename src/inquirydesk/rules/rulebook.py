@@ -269,6 +269,8 @@ def _check_settings(settings: Mapping[str, Any], path: str) -> None:
     thresholds = settings.get("risk_threshold", {})
     need(isinstance(thresholds, dict) and set(thresholds) == set(RISKS[1:]),
          "risk_threshold must give spam, phishing and scam")
+    need(isinstance(settings.get("risk_total"), (int, float)),
+         "risk_total must give the points all risk verdicts together need")
     factors = settings.get("verdict_factor", {})
     need(isinstance(factors, dict) and set(factors) == set(RISKS[1:]),
          "verdict_factor must give spam, phishing and scam")
