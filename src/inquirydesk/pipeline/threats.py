@@ -285,6 +285,13 @@ help desk helpdesk info information online mail web thank thanks you your no rep
 do not the de do da la le el und and for of - | — : ! client cliente kundenservice
 atendimento servicio suporte relacionamento recompensas federal central tributos
 alert alerta aviso""".split())
+# Mailbox names no person picks: consonant runs, "name_name_12345", long digit strings.
+_RANDOM_LOCAL = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}|^[a-z]+_[a-z]+_\d{3,}$|\d{6,}")
+# Top-level domains sold in bulk for throwaway senders.
+CHEAP_TLDS = frozenset("""shop online buzz top xyz click site icu cyou sbs rest monster autos
+lol bond cfd quest beauty hair skin makeup pics boats yachts mom lat fun space website live
+life world today""".split())
+_PICTOGRAPH = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u203C\u2049]")
 _NAME_TOKEN = re.compile(r"[\w'&]+")
 _VALID_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$|^xn--", re.I)
 
@@ -297,6 +304,17 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
         facts["sender_malformed"] = Fact(True, shown[:120])
         if sender is None:
             return facts
+    local = sender.email.partition("@")[0].lower()
+    if _RANDOM_LOCAL.search(local):
+        facts["random_sender"] = Fact(True, sender.email)
+    if local.replace("-", "").replace("_", "").startswith(("noreply", "donotreply")) and (
+            registrable_domain(sender.domain) not in _OWNED):
+        facts["noreply_sender"] = Fact(True, sender.email)
+    tld = sender.domain.rpartition(".")[2].lower()
+    if tld in CHEAP_TLDS or sender.domain.lower().endswith((".za.com", ".sa.com", ".us.com")):
+        facts["cheap_tld_sender"] = Fact(True, sender.domain)
+    if _PICTOGRAPH.search(f"{sender.name} {inquiry.subject}"):
+        facts["pictographs"] = Fact(True, inquiry.subject[:80])
     brand = _worn_brand(sender.name)
     if brand and brand not in re.sub(r"[^a-z]", "", sender.domain.lower()):
         facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
