@@ -316,8 +316,16 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
     if _PICTOGRAPH.search(f"{sender.name} {inquiry.subject}"):
         facts["pictographs"] = Fact(True, inquiry.subject[:80])
     brand = _worn_brand(sender.name)
-    if brand and brand not in re.sub(r"[^a-z]", "", sender.domain.lower()):
-        facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
+    if brand:
+        facts["brand_display_name"] = Fact(brand, sender.name[:80])
+        if brand not in re.sub(r"[^a-z]", "", sender.domain.lower()):
+            facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
+    to = {a.email for a in inquiry.to}
+    if inquiry.platform is not None or inquiry.channel in ("platform", "api"):
+        return facts  # a platform message has no mail headers to read
+    if not to or to == {sender.email} or "undisclosed" in " ".join(a.name.lower()
+                                                                   for a in inquiry.to):
+        facts["hidden_recipients"] = Fact(True, ", ".join(sorted(to)) or "no To")
     return facts
 
 
