@@ -340,8 +340,12 @@ def _worn_brand(display_name: str) -> str:
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
 
 
-# Characters that show nothing: padding that breaks words apart for filters.
-_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# Characters that show nothing, and marks of other scripts stuck on Latin letters
+# ("Aܿmܿaܿzܿoܿn"): padding that breaks words apart for filters.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|"
+    "(?<=[A-Za-z])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0711"
+    "\u0730-\u074a\u07a6-\u07b0\u093a-\u094f\u20d0-\u20ff\ufe20-\ufe2f]")
 # A word mixing Latin letters with Cyrillic or Greek look-alikes: "Yоur", "Μetamаsk".
 _MIXED_SCRIPT = re.compile(r"\b(?=[\w]*[a-zA-Z])(?=[\w]*[\u0370-\u03ff\u0400-\u04ff])[\w]{3,}\b")
 
