@@ -7,6 +7,8 @@ They are built from the rulebook's ``when:`` mappings:
     {fact: suppliers_contacted, min: 20}   a numeric fact within bounds
     {fact: language, in: [zh]}             a fact's value among these
     {regex: 'commission', field: body}     a pattern found in a text field
+    {regex: 'free|win', min_count: 3}      found three times (``distinct: true``: three
+                                           different phrases)
     {any: [...]} / {all: [...]} / {not: {...}}
 
 Patterns run on RE2, whose matching time is linear in the text: alternations of many
@@ -131,17 +133,19 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
         raise MatcherError("'regex' needs a non-empty pattern")
     case = bool(spec.get("case"))
     min_count = int(spec.get("min_count", 1))
+    distinct = bool(spec.get("distinct"))
     search = _compile(pattern, case, user)
 
     def match(subject: Subject) -> str | None:
         text = subject.texts.get(field, "")
         if not text:
             return None
-        found = []
-        for m in search(text):
-            found.append(m.group(0))
+        found: dict[str, str] = {}
+        for n, m in enumerate(search(text)):
+            # with ``distinct``, one word said thrice is one sign, not three
+            found.setdefault(m.group(0).casefold() if distinct else str(n), m.group(0))
             if len(found) >= min_count:
-                return _quote(found)
+                return _quote(list(found.values()))
         return None
 
     return match
