@@ -299,6 +299,8 @@ _VALID_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     sender = inquiry.sender
+    if inquiry.platform is not None or inquiry.channel in ("platform", "api"):
+        return facts  # a platform message has no mail headers to read
     if sender is None or not sender.email or not _VALID_DOMAIN.match(sender.domain):
         shown = f"{sender.name} <{sender.email}>" if sender else "no sender"
         facts["sender_malformed"] = Fact(True, shown[:120])
@@ -321,8 +323,6 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
         if brand not in re.sub(r"[^a-z]", "", sender.domain.lower()):
             facts["brand_impersonation"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
     to = {a.email for a in inquiry.to}
-    if inquiry.platform is not None or inquiry.channel in ("platform", "api"):
-        return facts  # a platform message has no mail headers to read
     if not to or to == {sender.email} or "undisclosed" in " ".join(a.name.lower()
                                                                    for a in inquiry.to):
         facts["hidden_recipients"] = Fact(True, ", ".join(sorted(to)) or "no To")
