@@ -317,6 +317,12 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
         facts["cheap_tld_sender"] = Fact(True, sender.domain)
     if _PICTOGRAPH.search(f"{sender.name} {inquiry.subject}"):
         facts["pictographs"] = Fact(True, inquiry.subject[:80])
+    shown = _ADDRESS.search(sender.name or "")
+    if shown and registrable_domain(shown.group(0).rpartition("@")[2]) != registrable_domain(
+            sender.domain):
+        facts["display_address_mismatch"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
+    if inquiry.subject.count("_") >= 3 and " " not in inquiry.subject.strip("_ ").split(":")[-1]:
+        facts["underscored_subject"] = Fact(True, inquiry.subject[:80])
     brand = _worn_brand(sender.name)
     if brand:
         facts["brand_display_name"] = Fact(brand, sender.name[:80])
