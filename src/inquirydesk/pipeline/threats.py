@@ -276,7 +276,7 @@ trustwallet metamask lido stellar norton mcafee geeksquad at&t verizon comcast x
 disney usps royalmail dpd gls postnl laposte chronopost colissimo hermes telekom vodafone adac
 lidl aldi kaufland rossmann ikea ebay chase wellsfargo citibank hsbc barclays lloyds natwest ing
 rabobank sparkasse volksbank postbank commerzbank amex americanexpress mastercard visa coinbase
-binance kraken irs hmrc receita bancodobrasil societegenerale bnp creditagricole detran ssa
+binance kraken irs hmrc receita receitafederal deutschebank bancodobrasil societegenerale bnp creditagricole detran ssa
 gov govbr fedex dhl""".split())
 GENERIC_NAME_WORDS = frozenset("""support team service services customer customers care
 security account accounts notification notifications notice alert alerts id billing department
@@ -307,8 +307,11 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
         if sender is None:
             return facts
     local = sender.email.partition("@")[0].lower()
-    if _RANDOM_LOCAL.search(local):
-        facts["random_sender"] = Fact(True, sender.email)
+    if _RANDOM_LOCAL.search(local) or _MANY_DIGITS.search(sender.name or ""):
+        facts["random_sender"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
+    borrowed = _mailbox_brand(local, sender.domain)
+    if borrowed:
+        facts["brand_in_mailbox"] = Fact(borrowed, sender.email)
     if local.replace("-", "").replace("_", "").startswith(("noreply", "donotreply")) and (
             registrable_domain(sender.domain) not in _OWNED):
         facts["noreply_sender"] = Fact(True, sender.email)
@@ -321,7 +324,7 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
     if shown and registrable_domain(shown.group(0).rpartition("@")[2]) != registrable_domain(
             sender.domain):
         facts["display_address_mismatch"] = Fact(True, f"{sender.name} <{sender.email}>"[:120])
-    if inquiry.subject.count("_") >= 3 and " " not in inquiry.subject.strip("_ ").split(":")[-1]:
+    if _JOINED_WORDS.search(inquiry.subject):
         facts["underscored_subject"] = Fact(True, inquiry.subject[:80])
     brand = _worn_brand(sender.name)
     if brand:
@@ -335,6 +338,18 @@ def _sender_facts(inquiry: Inquiry) -> dict[str, Fact]:
     return facts
 
 
+_MANY_DIGITS = re.compile(r"\d{5,}")
+_MAILBOX_BRANDS = frozenset(b for b in CONSUMER_BRANDS | set(BRANDS) if len(b) >= 5)
+
+
+def _mailbox_brand(local: str, domain: str) -> str:
+    """A brand named in the mailbox of a domain that is not the brand's:
+    ``deutsche-bank-ag@mail.example``, ``alerta.receitafederal@...``."""
+    squeezed = re.sub(r"[^a-z]", "", local)
+    owner = re.sub(r"[^a-z]", "", domain.lower())
+    return next((b for b in _MAILBOX_BRANDS if b in squeezed and b not in owner), "")
+
+
 def _worn_brand(display_name: str) -> str:
     """The brand a display name presents itself as, if it is little more than that."""
     tokens = [t.lower() for t in _NAME_TOKEN.findall(display_name)]
@@ -344,12 +359,15 @@ def _worn_brand(display_name: str) -> str:
 
 
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+# "Get_Rid_of_Back_Pain", "Now.get.up.to.1.BTC": words chained to dodge word filters
+_JOINED_WORDS = re.compile(r"(?:[^\W\d_]+[_.]){3,}[^\W_]+")
 
 
 # Characters that show nothing, and marks of other scripts stuck on Latin letters
 # ("Aܿmܿaܿzܿoܿn"): padding that breaks words apart for filters.
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|"
+    "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+    "\U000e0000-\U000e01ef]|"
     "(?<=[A-Za-z])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0711"
     "\u0730-\u074a\u07a6-\u07b0\u093a-\u094f\u20d0-\u20ff\ufe20-\ufe2f]")
 # A word mixing Latin letters with Cyrillic or Greek look-alikes: "Yоur", "Μetamаsk".
@@ -382,6 +400,7 @@ def _greeting_facts(inquiry: Inquiry) -> dict[str, Fact]:
 
 
 _PASSWORD_FIELD = re.compile(r"""type\s*=\s*["']?password""", re.I)
+_AUTH_HARD_FAIL = re.compile(r"\b(spf|dkim|dmarc)=fail\b", re.I)
 _AUTH_FAIL = re.compile(r"\b(spf|dkim|dmarc)=(fail|softfail|permerror)", re.I)
 
 
@@ -390,6 +409,9 @@ def _header_facts(inquiry: Inquiry) -> dict[str, Fact]:
     m = _AUTH_FAIL.search(inquiry.auth_results)
     if m:
         facts["auth_fail"] = Fact(True, m.group(0))
+        hard = _AUTH_HARD_FAIL.search(inquiry.auth_results)
+        if hard:
+            facts["auth_hard_fail"] = Fact(True, hard.group(0))
     sender = inquiry.sender
     if sender:
         claim = _BRAND_NAME_RE.search(sender.name or "")
