@@ -400,6 +400,7 @@ def _greeting_facts(inquiry: Inquiry) -> dict[str, Fact]:
 
 
 _PASSWORD_FIELD = re.compile(r"""type\s*=\s*["']?password""", re.I)
+_IMAGE_TAG = re.compile(r"<img\b", re.I)
 _AUTH_HARD_FAIL = re.compile(r"\b(spf|dkim|dmarc)=fail\b", re.I)
 _AUTH_FAIL = re.compile(r"\b(spf|dkim|dmarc)=(fail|softfail|permerror)", re.I)
 
@@ -425,8 +426,8 @@ def _header_facts(inquiry: Inquiry) -> dict[str, Fact]:
     if sender and reply and reply.email and sender.email and (
             registrable_domain(reply.domain) != registrable_domain(sender.domain)):
         facts["reply_to_elsewhere"] = Fact(True, reply.email)
-    if inquiry.html and not inquiry.body.strip():
-        facts["html_only_no_text"] = Fact(True, "")
+    if inquiry.html and len(inquiry.body.split()) < 10 and _IMAGE_TAG.search(inquiry.html):
+        facts["image_only"] = Fact(True, "a picture and next to no text")
     if inquiry.html and inquiry.links and len(inquiry.body.split()) < 80:
         facts["html_link_heavy"] = Fact(True, f"{len(inquiry.links)} links, "
                                               f"{len(inquiry.body.split())} words")
