@@ -1,0 +1,31 @@
+"""The documentation keeps up: every command and every fact a rule reads is described."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.main import get_command
+
+from inquirydesk.cli import app
+from inquirydesk.rules.rulebook import load_rulebook
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_every_fact_the_rulebook_reads_is_documented():
+    text = (DOCS / "rulebook.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`(\w+)`", text))
+    read = set().union(*(r.compiled.facts for r in load_rulebook().rules))
+    assert read - documented == set()
+
+
+def test_every_command_is_documented():
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    root = get_command(app)
+    names = []
+    for name, command in root.commands.items():
+        subs = getattr(command, "commands", None)
+        names += [f"{name} {sub}" for sub in subs] if subs else [name]
+    missing = [n for n in names if f"inquirydesk {n}" not in text]
+    assert missing == []
