@@ -58,8 +58,13 @@ def sizes(text: str | None) -> list[Size]:
 
 def below_minimum(quantity: str | None, moq: str | None) -> tuple[Size, Size] | None:
     """(asked, minimum) when every size the buyer names is below the seller's minimum
-    order in the same unit ("25 tons or 1 x 20GP": 2 tons is below, 3 containers not)."""
-    minimums = {s.unit: s for s in reversed(sizes(moq))}
+    order in the same unit ("25 tons or 1 x 20GP": 2 tons is below, 3 containers not).
+    Where the seller names several minimums of a unit ("1,000 pcs; GN pans 500 pcs"), the
+    smallest counts: a buyer is only short of all of them."""
+    minimums: dict[str, Size] = {}
+    for size in sizes(moq):
+        if size.unit not in minimums or size.value < minimums[size.unit].value:
+            minimums[size.unit] = size
     asked = [s for s in sizes(quantity)]
     if not asked or any(s.unit not in minimums for s in asked):
         return None
