@@ -76,3 +76,26 @@ def test_a_broken_rulebook_is_refused_with_rule_and_line(tmp_path):
     result = runner.invoke(app, ["analyze", str(DEMO), "--rules", str(user)])
     assert result.exit_code == 2
     assert "bad.one" in result.stderr and "line 2" in result.stderr
+
+
+def test_a_platform_export_with_a_column_mapping(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("编号,买家,邮箱,留言\nX-1,Ana,ana@tienda-ejemplo.mx,Need 500 pcs price\n",
+                      encoding="gb18030")
+    mapping = tmp_path / "cols.yaml"
+    mapping.write_text("编号: inquiry_id\n买家: buyer_name\n邮箱: buyer_email\n留言: message\n",
+                       encoding="utf-8")
+    result = run("analyze", str(export), "--mapping", str(mapping), "--format", "jsonl")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["source"] == f"{export}#X-1"
+    assert record["fields"]["quantity"] == "500 pcs"
+
+
+def test_a_bad_column_mapping_is_refused(tmp_path):
+    mapping = tmp_path / "cols.yaml"
+    mapping.write_text("Buyer: no_such_column\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(DEMO / "platform.csv"), "--mapping",
+                                 str(mapping)])
+    assert result.exit_code == 2
+    assert "no_such_column" in result.stderr

@@ -21,6 +21,7 @@ from inquirydesk.records import priority, to_record
 from inquirydesk.rules.engine import check_examples
 from inquirydesk.rules.rulebook import RulebookError, load_rulebook
 from inquirydesk.seller import SellerError
+from inquirydesk.sources import MappingError
 
 app = typer.Typer(help="InquiryDesk: every buyer inquiry judged, explained and graded.",
                   no_args_is_help=True, add_completion=False)
@@ -74,7 +75,7 @@ def analyze(
     try:
         analyses = services.analyze_paths(paths, seller_path=seller, rules_path=rules,
                                           mapping=_mapping(mapping))
-    except (RulebookError, SellerError) as exc:
+    except (RulebookError, SellerError, MappingError) as exc:
         _fail(str(exc))
     analyses.sort(key=priority)
     if fmt is Format.jsonl:

@@ -116,6 +116,9 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+EXPORT_ENCODINGS = ["gb18030", "big5", "cp1252", "cp1251", "cp1254", "cp1256", "shift_jis"]
+
+
 def decode_export(data: bytes) -> str:
     """Text of an export: UTF-8 (with or without BOM), else what charset_normalizer finds."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -124,7 +127,9 @@ def decode_export(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    # Only the encodings platform exports are really saved in: left free, the detector
+    # takes a short GBK file for Korean or a French one for Central European.
+    best = from_bytes(data, cp_isolation=EXPORT_ENCODINGS).best()
     # No guess at all is most likely a short Chinese export; GB18030 covers GB2312 and GBK.
     encoding = best.encoding if best else "gb18030"
     if encoding in ("gb2312", "gbk"):
