@@ -9,7 +9,7 @@ item, so that repeats and price-fishing rings inside the batch are seen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from inquirydesk.model import Analysis, Fact, Fields, Identity, Inquiry, RawItem, Seller
@@ -51,7 +51,7 @@ class Engine:
     def judge(self, understood: Understood, history: History | None = None) -> Analysis:
         inquiry, identity, fields = understood.inquiry, understood.identity, understood.fields
         echoes = (history or NoHistory()).echoes(understood.seen)
-        subject = observe(inquiry, identity, fields, echoes, self.seller)
+        subject = self.rulebook.screen(observe(inquiry, identity, fields, echoes, self.seller))
         risk, risk_evidence = detect(subject, self.rulebook)
         classification, class_evidence = classify(subject, risk, self.rulebook)
         subject = _with_facts(subject, intent=classification.intent,
@@ -75,4 +75,4 @@ class Engine:
 def _with_facts(subject: Subject, **values: str) -> Subject:
     facts = dict(subject.facts)
     facts.update({k: Fact(v, v) for k, v in values.items()})
-    return Subject(facts=facts, texts=subject.texts)
+    return replace(subject, facts=facts)

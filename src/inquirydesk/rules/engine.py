@@ -12,10 +12,18 @@ from inquirydesk.rules.rulebook import Rule, Rulebook
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What rules read: named facts and text fields of one inquiry."""
+    """What rules read: named facts and text fields of one inquiry.
+
+    ``hits`` is what a rulebook's screen found in the texts (``Rulebook.screen``); None
+    means unscreened, and every pattern is then tried.
+    """
 
     facts: Mapping[str, Fact] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
+    hits: frozenset | None = None
+
+    def screened(self, key: tuple[str, bool, int]) -> bool:
+        return self.hits is None or key in self.hits
 
 
 def fire(rules: Iterable[Rule], subject: Subject) -> list[Evidence]:

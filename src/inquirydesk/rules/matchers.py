@@ -52,6 +52,9 @@ class Subject(Protocol):
     facts: Mapping[str, Fact]
     texts: Mapping[str, str]
 
+    def screened(self, key: tuple[str, bool, int]) -> bool:
+        """False when a one-pass screen of the texts showed this pattern cannot match."""
+
 
 class MatcherError(ValueError):
     """A ``when:`` mapping that does not make a matcher."""
@@ -67,7 +70,7 @@ class Compiled:
     facts: frozenset[str]  # facts read
 
 
-def compile_matcher(spec: Any, *, user: bool = False) -> Compiled:
+def compile_matcher(spec: Any, *, user: bool = False, screen: "Screen | None" = None) -> Compiled:
     if not isinstance(spec, Mapping) or not spec:
         raise MatcherError("'when' must be a mapping such as {fact: ...} or {regex: ...}")
     if "any" in spec or "all" in spec:
@@ -75,12 +78,12 @@ def compile_matcher(spec: Any, *, user: bool = False) -> Compiled:
         parts = spec[key]
         if not isinstance(parts, list) or not parts:
             raise MatcherError(f"'{key}' needs a non-empty list of matchers")
-        compiled = [compile_matcher(p, user=user) for p in parts]
+        compiled = [compile_matcher(p, user=user, screen=screen) for p in parts]
         fn = _any([c.matcher for c in compiled]) if key == "any" else _all(
             [c.matcher for c in compiled])
         return Compiled(fn, _union(c.fields for c in compiled), _union(c.facts for c in compiled))
     if "not" in spec:
-        inner = compile_matcher(spec["not"], user=user)
+        inner = compile_matcher(spec["not"], user=user, screen=screen)
         return Compiled(_not(inner.matcher), inner.fields, inner.facts)
     if "fact" in spec:
         return Compiled(_fact(spec), frozenset(), frozenset([str(spec["fact"])]))
@@ -88,7 +91,7 @@ def compile_matcher(spec: Any, *, user: bool = False) -> Compiled:
         field = spec.get("field", "text")
         if field not in TEXT_FIELDS:
             raise MatcherError(f"unknown field {field!r}; one of {', '.join(TEXT_FIELDS)}")
-        return Compiled(_regex(spec, field, user), frozenset([field]), frozenset())
+        return Compiled(_regex(spec, field, user, screen), frozenset([field]), frozenset())
     raise MatcherError(f"unknown matcher keys {sorted(spec)}; use fact, regex, any, all or not")
 
 
@@ -127,18 +130,19 @@ def _fact(spec: Mapping[str, Any]) -> Matcher:
     return match
 
 
-def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
+def _regex(spec: Mapping[str, Any], field: str, user: bool, screen: Screen | None) -> Matcher:
     pattern = spec["regex"]
     if not isinstance(pattern, str) or not pattern:
         raise MatcherError("'regex' needs a non-empty pattern")
     case = bool(spec.get("case"))
     min_count = int(spec.get("min_count", 1))
     distinct = bool(spec.get("distinct"))
-    search = _compile(pattern, case, user)
+    search, on_re2 = _compile(pattern, case, user)
+    key = screen.add(field, case, _unicode_classes(pattern)) if screen and on_re2 else None
 
     def match(subject: Subject) -> str | None:
         text = subject.texts.get(field, "")
-        if not text:
+        if not text or (key is not None and not subject.screened(key)):
             return None
         found: dict[str, str] = {}
         for n, m in enumerate(search(text)):
@@ -149,6 +153,43 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool) -> Matcher:
         return None
 
     return match
+
+
+class Screen:
+    """Every RE2 pattern of a rulebook in one set per text field, run once per message.
+
+    Most rule patterns find nothing in most mail; one pass over the text tells which can
+    match at all, and only those run again to collect their quotes.
+    """
+
+    def __init__(self) -> None:
+        self._patterns: dict[tuple[str, bool], list[str]] = {}
+        self._sets: dict[tuple[str, bool], Any] = {}
+
+    def add(self, field: str, case: bool, pattern: str) -> tuple[str, bool, int]:
+        patterns = self._patterns.setdefault((field, case), [])
+        patterns.append(pattern)
+        self._sets.clear()
+        return (field, case, len(patterns) - 1)
+
+    def scan(self, texts: Mapping[str, str]) -> frozenset[tuple[str, bool, int]]:
+        hits: set[tuple[str, bool, int]] = set()
+        for (field, case), patterns in self._patterns.items():
+            text = texts.get(field, "")
+            if text:
+                found = self._set(field, case, patterns).Match(text)
+                hits.update((field, case, n) for n in found or ())
+        return frozenset(hits)
+
+    def _set(self, field: str, case: bool, patterns: list[str]):
+        compiled = self._sets.get((field, case))
+        if compiled is None:
+            compiled = re2.Set.SearchSet(_re2_options(case))
+            for pattern in patterns:
+                compiled.Add(pattern)
+            compiled.Compile()
+            self._sets[(field, case)] = compiled
+        return compiled
 
 
 _RE2_OPTIONS: dict[bool, re2.Options] = {}
@@ -164,16 +205,16 @@ def _re2_options(case: bool) -> re2.Options:
 
 
 def _compile(pattern: str, case: bool, user: bool):
-    """A ``finditer`` for the pattern: RE2 when it can, else a backtracking engine."""
+    """(``finditer``, whether it runs on RE2): RE2 when it can, else a backtracking engine."""
     try:
-        return re2.compile(_unicode_classes(pattern), _re2_options(case)).finditer
+        return re2.compile(_unicode_classes(pattern), _re2_options(case)).finditer, True
     except re2.error:
         pass
     flags = 0 if case else re.IGNORECASE
     try:
         if user:
-            return _timed(regex.compile(pattern, flags | regex.V0))
-        return re.compile(pattern, flags).finditer
+            return _timed(regex.compile(pattern, flags | regex.V0)), False
+        return re.compile(pattern, flags).finditer, False
     except (re.error, regex.error) as exc:
         raise MatcherError(f"bad regex {pattern!r}: {exc}") from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import yaml
 
 from inquirydesk.model import BUSINESS_TYPES, INTENTS, RISKS, SCORE_ITEMS
-from inquirydesk.rules.matchers import Compiled, MatcherError, compile_matcher
+from inquirydesk.rules.matchers import Compiled, MatcherError, Screen, compile_matcher
 
 POINT_GROUPS = SCORE_ITEMS  # identity, product, detail, terms, engagement
 LABEL_GROUPS = {"risk": RISKS[1:], "intent": INTENTS, "business": BUSINESS_TYPES}
@@ -52,14 +52,25 @@ class Rule:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rulebook:
     rules: tuple[Rule, ...]
     settings: Mapping[str, Any]
     hash: str
+    screener: Screen = field(default_factory=Screen, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        groups: dict[str, tuple[Rule, ...]] = {}
+        for rule in self.rules:
+            groups[rule.group] = (*groups.get(rule.group, ()), rule)
+        object.__setattr__(self, "_groups", groups)
 
     def group(self, name: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.group == name)
+        return self._groups.get(name, ())  # type: ignore[attr-defined]
+
+    def screen(self, subject):
+        """The subject with what one pass of every pattern over its texts found."""
+        return replace(subject, hits=self.screener.scan(subject.texts))
 
     def grade(self, total: float) -> str:
         for grade, floor in sorted(self.settings["grades"].items(), key=lambda kv: -kv[1]):
@@ -128,9 +139,11 @@ def load_rulebook(user_path: str | Path | None = None) -> Rulebook:
         user = _read(Path(user_path))
         _merge_rules(entries, user.get("rules") or [], str(user_path))
         settings = _merge_settings(settings, _strip(user.get("settings") or {}))
-    rules = tuple(_build(e) for e in entries.values() if e.get("enabled", True) is not False)
+    screener = Screen()
+    rules = tuple(_build(e, screener) for e in entries.values()
+                  if e.get("enabled", True) is not False)
     _check_settings(settings, str(user_path or default_path()))
-    return Rulebook(rules, settings, _hash(entries, settings))
+    return Rulebook(rules, settings, _hash(entries, settings), screener)
 
 
 def _index(raw_rules: list, source: str) -> dict[str, dict]:
@@ -176,7 +189,7 @@ def _merge_rules(entries: dict[str, dict], raw_rules: list, source: str) -> None
         entries[raw["id"]] = merged
 
 
-def _build(entry: dict) -> Rule:
+def _build(entry: dict, screener: Screen) -> Rule:
     rule_id, line, source = entry["id"], entry.get("__line__", 0), entry["__source__"]
 
     def fail(message: str) -> RulebookError:
@@ -190,7 +203,8 @@ def _build(entry: dict) -> Rule:
     if "when" not in entry:
         raise fail("a rule needs a 'when' matcher")
     try:
-        compiled = compile_matcher(_strip(entry["when"]), user=source != "default")
+        compiled = compile_matcher(_strip(entry["when"]), user=source != "default",
+                                   screen=screener)
     except MatcherError as exc:
         raise fail(str(exc)) from None
     points, factor, label = _weights(entry, group, fail)
