@@ -209,3 +209,17 @@ def test_grade_and_probability_follow_the_settings():
     assert rulebook.probability(200) == 0.1
     assert 0.4 < rulebook.probability(400) < 0.7
     assert rulebook.probability(0) == 0.0
+
+
+def test_the_screen_changes_nothing_but_speed():
+    rulebook = load_rulebook()
+    texts = ["Please send invitation letter for china visa, passport copy attached",
+             "Congratulations! You have won a prize, claim your reward now, free gift",
+             "We need 2000 pcs FOB Ningbo, payment T/T, delivery March", ""]
+    for text in texts:
+        subject = Subject(facts={"external_links": Fact(1, "x")},
+                          texts={"text": text, "body": text})
+        screened = rulebook.screen(subject)
+        assert screened.hits is not None
+        for group in ("risk", "intent", "business", "engagement"):
+            assert fire(rulebook.group(group), screened) == fire(rulebook.group(group), subject)
