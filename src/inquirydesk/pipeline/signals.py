@@ -58,6 +58,7 @@ def _texts(inquiry: Inquiry, identity: Identity) -> dict[str, str]:
         "attachments": "\n".join(a.filename for a in inquiry.attachments),
         "links": "\n".join(link.url for link in inquiry.links),
         "signature": identity.signature,
+        "company": f"{identity.company}\n{identity.title}".strip(),
     }
 
 

@@ -43,6 +43,7 @@ TEXT_FIELDS = (
     "attachments",  # attachment file names, one a line
     "links",  # link URLs, one a line
     "signature",
+    "company",  # the buyer's company name and job title
 )
 
 
