@@ -55,7 +55,8 @@ def main() -> int:
         start = time.perf_counter()
         subprocess.run([str(cli), "analyze", str(one), "--format", "jsonl"], check=True,
                        capture_output=True)
-        print(f"one message CLI: {time.perf_counter() - start:.2f} s including start-up ({one.name})")
+        elapsed = time.perf_counter() - start
+        print(f"one message CLI: {elapsed:.2f} s including start-up ({one.name})")
     return 0
 
 

@@ -7,7 +7,6 @@ import sys
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Optional
 
 import typer
 import yaml
@@ -50,7 +49,7 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _mapping(path: Optional[Path]) -> dict[str, str] | None:
+def _mapping(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
     try:
@@ -64,10 +63,12 @@ def _mapping(path: Optional[Path]) -> dict[str, str] | None:
 
 @app.command()
 def analyze(
-    paths: list[Path] = typer.Argument(..., help=".eml, folders, .mbox, platform .csv/.xlsx, corpus folders"),
-    seller: Optional[Path] = SellerOpt,
-    rules: Optional[Path] = RulesOpt,
-    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML: export column → schema column"),
+    paths: list[Path] = typer.Argument(
+        ..., help=".eml, folders, .mbox, platform .csv/.xlsx, corpus folders"),
+    seller: Path | None = SellerOpt,
+    rules: Path | None = RulesOpt,
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="YAML: export column → schema column"),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
     explain: bool = typer.Option(False, "--explain", "-e", help="print every piece of evidence"),
 ) -> None:
@@ -138,8 +139,8 @@ def _report_defects(analyses: list[Analysis]) -> None:
 @app.command("eval")
 def eval_(
     paths: list[Path] = typer.Argument(..., help="labelled corpus folders (labels.jsonl)"),
-    rules: Optional[Path] = RulesOpt,
-    expect: Optional[str] = typer.Option(
+    rules: Path | None = RulesOpt,
+    expect: str | None = typer.Option(
         None, "--expect", help="for unlabelled folders: 'risky' (all malicious) or 'genuine'"),
     misses: bool = typer.Option(False, "--misses", help="list what was judged wrong"),
     as_json: bool = typer.Option(False, "--json", help="print the figures as JSON"),
@@ -212,7 +213,7 @@ def demo(
 
 @rules_app.command("show")
 def rules_show(
-    rules: Optional[Path] = RulesOpt,
+    rules: Path | None = RulesOpt,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The effective rulebook: every rule with its weight and what it reads."""
@@ -254,7 +255,7 @@ def rules_test(path: Path = typer.Argument(..., help="a user rulebook")) -> None
 @rules_app.command("stats")
 def rules_stats(
     corpora: list[Path] = typer.Argument(..., help="labelled corpus folders"),
-    rules: Optional[Path] = RulesOpt,
+    rules: Path | None = RulesOpt,
 ) -> None:
     """Each rule's hit rate among genuine and risky items of labelled corpora."""
     try:
@@ -273,7 +274,7 @@ def _pct(hits: int, of: int) -> str:
     return f"{hits}/{of} ({hits / of:.0%})" if of else "-"
 
 
-def _load(path: Optional[Path]):
+def _load(path: Path | None):
     try:
         return load_rulebook(path)
     except RulebookError as exc:

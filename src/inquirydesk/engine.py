@@ -9,8 +9,8 @@ item, so that repeats and price-fishing rings inside the batch are seen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
 
 from inquirydesk.model import Analysis, Fact, Fields, Identity, Inquiry, RawItem, Seller
 from inquirydesk.pipeline.classify import classify

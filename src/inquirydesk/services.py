@@ -7,13 +7,18 @@ the pure engine and returns data; callers only render.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from inquirydesk.engine import Engine
-from inquirydesk.evaluate import (CorpusScore, FolderScore, read_labels, score_corpus,
-                                  score_unlabelled)
+from inquirydesk.evaluate import (
+    CorpusScore,
+    FolderScore,
+    read_labels,
+    score_corpus,
+    score_unlabelled,
+)
 from inquirydesk.model import Analysis, Seller
 from inquirydesk.rules.rulebook import Rulebook, load_rulebook
 from inquirydesk.seller import find_seller, load_seller

@@ -7,9 +7,10 @@ the inquiries analysed together; the archive answers them from everything stored
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from inquirydesk.model import Fields, Identity, Inquiry
 
@@ -28,7 +29,7 @@ class Seen:
     reply: bool
 
     @classmethod
-    def of(cls, inquiry: Inquiry, identity: Identity, fields: Fields) -> "Seen":
+    def of(cls, inquiry: Inquiry, identity: Identity, fields: Fields) -> Seen:
         products = frozenset(p.catalog_id for p in fields.products if p.catalog_id)
         return cls(inquiry.source, identity.email, inquiry.date, products,
                    network_of(identity.ip), bool(inquiry.in_reply_to))

@@ -20,7 +20,7 @@ from inquirydesk.rules.engine import Subject
 CHINESE_CHARSETS = ("gb2312", "gbk", "gb18030", "big5", "hz-gb-2312")
 CHINESE_MAILERS = ("foxmail", "netease", "dashi", "163", "qq", "dingtalk", "wps", "[cn]",
                    "coremail", "aliyun", "sina")
-NIGHT_HOURS = range(0, 5)  # 00:00-04:59 in the buyer's own zone
+NIGHT_HOURS = range(5)  # 00:00-04:59 in the buyer's own zone
 TINY_ORDER = 20  # pieces: a household's purchase, not a trade order
 
 

@@ -156,10 +156,7 @@ def _shown_domain(text: str) -> str:
 
 
 def _same_owner(a: str, b: str) -> bool:
-    for owned in BRANDS.values():
-        if a in owned and b in owned:
-            return True
-    return False
+    return any(a in owned and b in owned for owned in BRANDS.values())
 
 
 def _is_ip(host: str) -> bool:
@@ -276,11 +273,12 @@ trustwallet metamask lido stellar norton mcafee geeksquad at&t verizon comcast x
 disney usps royalmail dpd gls postnl laposte chronopost colissimo hermes telekom vodafone adac
 lidl aldi kaufland rossmann ikea ebay chase wellsfargo citibank hsbc barclays lloyds natwest ing
 rabobank sparkasse volksbank postbank commerzbank amex americanexpress mastercard visa coinbase
-binance kraken irs hmrc receita receitafederal deutschebank bancodobrasil societegenerale bnp creditagricole detran ssa
+binance kraken irs hmrc receita receitafederal deutschebank bancodobrasil societegenerale bnp
+creditagricole detran ssa
 gov govbr fedex dhl""".split())
 GENERIC_NAME_WORDS = frozenset("""support team service services customer customers care
-security account accounts notification notifications notice alert alerts id billing department
-rewards reward membership member benefits benefit delivery express official center centre
+security account accounts notification notifications notice alert alerts id billing
+department rewards reward membership member benefits benefit delivery express official center centre
 help desk helpdesk info information online mail web thank thanks you your no reply noreply
 do not the de do da la le el und and for of - | — : ! client cliente kundenservice
 atendimento servicio suporte relacionamento recompensas federal central tributos
@@ -376,7 +374,8 @@ _MIXED_SCRIPT = re.compile(r"\b(?=[\w]*[a-zA-Z])(?=[\w]*[\u0370-\u03ff\u0400-\u0
 
 def _disguise_facts(inquiry: Inquiry) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
-    text = f"{inquiry.sender.name if inquiry.sender else ''} {inquiry.subject} {inquiry.body[:4000]}"
+    name = inquiry.sender.name if inquiry.sender else ""
+    text = f"{name} {inquiry.subject} {inquiry.body[:4000]}"
     invisible = len(_INVISIBLE.findall(text))
     if invisible >= 10:
         facts["invisible_padding"] = Fact(invisible, f"{invisible} invisible characters")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from inquirydesk.model import Evidence, Fact
 from inquirydesk.rules.matchers import TEXT_FIELDS

@@ -21,8 +21,9 @@ falls back to ``re``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Protocol
 
 import re2
 import regex
@@ -71,7 +72,7 @@ class Compiled:
     facts: frozenset[str]  # facts read
 
 
-def compile_matcher(spec: Any, *, user: bool = False, screen: "Screen | None" = None) -> Compiled:
+def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = None) -> Compiled:
     if not isinstance(spec, Mapping) or not spec:
         raise MatcherError("'when' must be a mapping such as {fact: ...} or {regex: ...}")
     if "any" in spec or "all" in spec:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -83,7 +85,7 @@ class Rulebook:
         anchors = self.settings["probability"]
         if total <= anchors[0][0]:
             return anchors[0][1]
-        for (x0, y0), (x1, y1) in zip(anchors, anchors[1:]):
+        for (x0, y0), (x1, y1) in pairwise(anchors):
             if total <= x1:
                 return round(y0 + (y1 - y0) * (total - x0) / (x1 - x0), 3)
         return anchors[-1][1]
@@ -115,7 +117,7 @@ def _read(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise RulebookError(f"cannot read: {exc}", path=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RulebookError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
