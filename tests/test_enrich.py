@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from inquirydesk.model import Address, Hop, Identity, Inquiry, Person, PlatformFacts, Seller
+from inquirydesk.pipeline import enrich as enrich_module
 from inquirydesk.pipeline.enrich import enrich, find_signature
 
 SELLER = Seller(
@@ -260,3 +262,50 @@ def test_never_raises_on_odd_input():
                   headers={"X-Originating-IP": "garbage"})
     idy = enrich(odd, Seller())
     assert isinstance(idy, Identity) and idy.local_sent is None and idy.country == ""
+
+
+def test_sign_off_found_whatever_its_case_and_the_marks_before_it():
+    assert find_signature("Text.\n\n-- BEST REGARDS --\nAna Ruiz") == "Ana Ruiz"
+    assert find_signature("Text.\n\n> thanks & regards,\nAna Ruiz") == "Ana Ruiz"
+    # Without the Turkish letters: ı is i to a case-blind match
+    assert find_signature("Metin.\n\nSaygilarimla,\nAli Kaya") == "Ali Kaya"
+    assert find_signature("Tekst.\n\nZ POWAŻANIEM\nJan Nowak") == "Jan Nowak"
+
+
+def test_signature_in_the_last_paragraph_after_several_blank_lines():
+    assert find_signature("Please quote.\n\n\nRosa\nOutdoor Vlog") == "Rosa\nOutdoor Vlog"
+    assert find_signature("Please quote.\n\n\n\n\nRosa\n\n") == "Rosa"
+
+
+def test_address_label_and_stated_website_anywhere_in_the_mail():
+    body = ("Hi Laura,\n\nplease add 20 pcs.\nOur website is www.tuinhuis-example.nl and our\n"
+            "  Address : Kade 4, 1013 AA Amsterdam\nThanks")
+    idy = enrich(mail(body, sender=("Jan", "jan@gmail.com")), SELLER)
+    assert idy.address == "Kade 4, 1013 AA Amsterdam"
+    assert idy.website == "tuinhuis-example.nl"
+
+
+def test_each_seller_object_is_read_for_itself():
+    henry = Seller(company="Other Works", people=(Person("Zhang Wei", "Henry", "h@other.example"),))
+    hi_henry = mail("Hi Henry,\nyour price please.", to=())
+    assert enrich(hi_henry, henry).addressed_by_name
+    assert not enrich(hi_henry, SELLER).addressed_by_name
+    # An equal Seller built afresh reads the same.
+    same = Seller(company="Other Works", people=(Person("Zhang Wei", "Henry", "h@other.example"),))
+    assert enrich(hi_henry, same) == enrich(hi_henry, henry)
+
+
+def test_a_local_number_is_read_where_the_sending_offset_allows():
+    def ravi(offset: timedelta) -> Identity:
+        return enrich(mail("Please quote 500 chairs.\n\nRavi\nMob 098450 12345",
+                           sender=("Ravi", "ravi.k@gmail.com"), to=(),
+                           date_=datetime(2026, 3, 2, 10, 0, tzinfo=timezone(offset))), Seller())
+    india = ravi(timedelta(hours=5, minutes=30))  # India or Sri Lanka
+    assert [(p.e164, p.country) for p in india.phones] == [("+919845012345", "IN")]
+    assert india.country == "IN"
+    assert ravi(timedelta(hours=-5)).phones == ()  # too many countries to guess from
+
+
+def test_the_sign_off_pre_check_strips_only_non_word_characters():
+    # Lines are screened by their first letters after this punctuation (see _after_sign_off).
+    assert all(re.fullmatch(r"\W", ch) for ch in enrich_module.LEADING_PUNCTUATION)

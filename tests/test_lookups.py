@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import ipaddress
+import random
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from inquirydesk.lookups import geo, language
 from inquirydesk.lookups.domains import (
     is_disposable,
     is_free_mail,
     is_relay_host,
+    is_under,
     public_suffix,
     registrable_domain,
     tld_country,
 )
 from inquirydesk.lookups.geo import (
     best_zone,
+    countries_at_offset,
+    countries_fitting,
     country_name,
     country_timezone,
     find_countries,
@@ -73,6 +80,20 @@ def test_tld_country(domain, country):
     assert tld_country(domain) == country
 
 
+def test_is_under_takes_the_host_and_its_subdomains_only():
+    assert is_under("mail-wr1.google.com", {"google.com"}) and is_under("GOOGLE.COM.", ["google.com"])
+    assert not is_under("xgoogle.com", {"google.com"}) and not is_under("google.com", {"mail.google.com"})
+    assert not is_under("", {""}) and not is_under("a.com", {""}) and not is_under("a.com", ())
+    # The same answers as comparing the host with each domain.
+    hosts = ["a.b.c", "b.c", "c", "x.b.c", "a..b.c", ".b.c", "B.C", ""]
+    domains = [{"b.c"}, {"c", "x"}, {".b.c"}, {"a.b.c"}, {""}, set()]
+    for host in hosts:
+        for known in domains:
+            h = host.lower().strip(".")
+            assert is_under(host, known) == (bool(h) and any(
+                h == d or h.endswith("." + d) for d in known))
+
+
 def test_public_suffix_and_relay_hosts():
     assert public_suffix("www.shop.co.uk") == "co.uk"
     assert public_suffix("s.r.l") == ""
@@ -95,6 +116,16 @@ def test_webmail_relays_are_known():
     assert is_relay_ip("209.85.167.145")  # Gmail
     assert is_relay_ip("40.92.89.10")  # Outlook.com
     assert not is_relay_ip("5.9.0.1")
+
+
+def test_relay_ranges_end_where_their_networks_end():
+    for net in geo.RELAY_NETS:
+        first, last = int(net.network_address), int(net.broadcast_address)
+        for number, inside in ((first, True), (last, True), (first - 1, False), (last + 1, False)):
+            ip = str(ipaddress.ip_address(number) if net.version == 4 else ipaddress.IPv6Address(number))
+            assert is_relay_ip(ip) == (inside or any(ipaddress.ip_address(ip) in n
+                                                     for n in geo.RELAY_NETS if n.version == net.version))
+    assert not is_relay_ip("::ffff:74.125.0.1") and not is_relay_ip("") and not is_relay_ip("x")
 
 
 # --------------------------------------------------------------------------- phones
@@ -136,6 +167,22 @@ def test_national_numbers_are_read_in_the_first_region_where_they_are_valid():
     assert alone.e164 == "+493055551234"
 
 
+def test_a_number_without_country_code_is_read_in_the_one_region_given():
+    [phone] = find_phones("Tel (123) 555-0100", regions=["US"])  # no such area code: still US
+    assert (phone.e164, phone.country) == ("+11235550100", "US")
+
+
+def test_phone_search_around_digit_runs_finds_what_a_full_scan_finds():
+    # PHONE runs only near runs of digits (see geo._phone_matches): the same matches.
+    rng = random.Random(7)
+    pieces = [*"0123456789" * 3, *" \t.()-+\n" * 2, "00", "(+86)", "(+1234) (", "Tel:", "ab", "_",
+              "٣", "\u00a0", "  "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        assert [m.span() for m in geo._phone_matches(text)] == [
+            m.span() for m in geo.PHONE.finditer(text)], text
+
+
 def test_numbers_that_are_not_phones():
     text = "Order 7100023456 of 2026-11-02 for 2,400 pcs, tracking 5512 8830 12, ref. 7K2-559-31"
     assert find_phones(text, regions=["US"]) == []
@@ -168,6 +215,36 @@ def test_offset_fits_knows_daylight_saving():
     assert offset_fits("DE", berlin_summer)
     assert not offset_fits("DE", berlin_winter)
     assert offset_fits("AU", datetime(2026, 1, 10, 9, 0, tzinfo=timezone(timedelta(hours=8))))
+
+
+def test_zone_offsets_hold_every_offset_the_zone_shows():
+    # The TZif pre-check may only rule out offsets a zone never shows.
+    zones = sorted({z for zones in geo._zone_table().values() for z in zones})
+    instants = [datetime(year, month, 15, tzinfo=UTC) for year in range(1880, 2050, 7)
+                for month in (1, 7)]
+    for zone in zones:
+        offsets = geo._zone_offsets(zone)
+        assert offsets is not None
+        assert {t.astimezone(ZoneInfo(zone)).utcoffset() for t in instants} <= offsets, zone
+
+
+def test_offset_lookups_agree_with_trying_every_zone():
+    table = geo._zone_table()
+    hours = [datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2002, 10, 27, 1, tzinfo=UTC),
+             datetime(2025, 11, 2, 6, tzinfo=UTC), datetime(1995, 7, 1, 12, tzinfo=UTC),
+             datetime(2026, 1, 10, 1, tzinfo=UTC)]
+    offsets = [timedelta(minutes=m) for m in (0, 60, 120, 180, 330, 345, 480, 570, 765, -180,
+                                              -210, -240, -300, -420, -600)]
+    for hour in hours:
+        for offset in offsets:
+            when = hour.astimezone(timezone(offset))
+            fitting = {cc for cc, zones in table.items()
+                       if any(when.astimezone(ZoneInfo(z)).utcoffset() == offset for z in zones)}
+            assert countries_fitting(table, when) == fitting
+            assert all(offset_fits(cc, when) == (cc in fitting) for cc in ("US", "IN", "AU", "DE"))
+            assert countries_at_offset(when) == tuple(
+                cc for cc, zones in table.items()
+                if when.astimezone(ZoneInfo(zones[0])).utcoffset() == offset)
 
 
 def test_country_names():
@@ -228,6 +305,20 @@ def test_mixed_text_goes_by_its_main_language():
     assert detect_language("您好，我们需要 QL-CC301 camping chair 1000 pcs，请报 FOB Ningbo "
                            "价格和交期，谢谢") == "zh"
     assert detect_language("Please quote 500 pcs and the lead time.\n\n发自我的iPhone") == "en"
+
+
+def test_a_tie_goes_to_the_language_listed_first():
+    # Whole-number scores: the same answer whatever order the words are counted in.
+    assert detect_language("the el") == detect_language("el the") == "en"
+    assert detect_language("el la the") == "es"
+
+
+def test_ascii_words_are_the_words_latin_word_finds():
+    for text in [*SENTENCES.values(), "Hello,\tWORLD_x 123 e-mail: a.b@c.de!", "ok K"]:
+        sample = text[:language.SAMPLE].lower()
+        if sample.isascii():
+            words = sample.encode("ascii").translate(language.ASCII_LETTERS_ONLY).split()
+            assert [w.decode() for w in words] == language.LATIN_WORD.findall(sample)
 
 
 def test_a_huge_text_is_read_only_at_its_start():

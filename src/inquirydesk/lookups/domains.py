@@ -99,6 +99,7 @@ def registrable_domain(host: str) -> str:
     return ".".join(host.split(".")[-2:])
 
 
+@lru_cache(maxsize=4096)
 def public_suffix(host: str) -> str:
     """The public suffix of a host ("co.uk"), "" when the snapshot knows none (".example")."""
     host = normalize_host(host)
@@ -110,6 +111,7 @@ def _variants(domain: str) -> tuple[str, str]:
     return d, registrable_domain(d)
 
 
+@lru_cache(maxsize=4096)
 def is_free_mail(domain: str) -> bool:
     """A mailbox anyone can open (gmail.com, 163.com, yahoo.co.uk), not a company's own."""
     exact, brands = _free_mail()
@@ -121,6 +123,7 @@ def is_free_mail(domain: str) -> bool:
     return bool(reg) and reg.split(".", 1)[0] in brands
 
 
+@lru_cache(maxsize=4096)
 def is_disposable(domain: str) -> bool:
     d, reg = _variants(domain)
     return bool(d) and (d in _disposable() or reg in _disposable())
@@ -133,8 +136,18 @@ def is_relay_host(host: str) -> bool:
 
 def is_under(host: str, domains: Iterable[str]) -> bool:
     """Whether the host is one of the domains or a subdomain of one."""
-    host = host.lower().strip(".")
-    return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
+    known = domains if isinstance(domains, (set, frozenset)) else set(domains)
+    # The host's own name and what follows each of its dots, looked up in the set: a
+    # mail's dozen hops against the provider list would otherwise compare every pair.
+    return not known.isdisjoint(_tails(host.lower().strip(".")))
+
+
+@lru_cache(maxsize=1024)
+def _tails(host: str) -> tuple[str, ...]:
+    """``a.b.com`` → ``a.b.com``, ``b.com``, ``com``; "" → nothing."""
+    if not host:
+        return ()
+    return (host, *(host[i + 1:] for i, ch in enumerate(host) if ch == "."))
 
 
 @lru_cache(maxsize=1024)

@@ -7,8 +7,10 @@ zone tables and pycountry the country names.  Each table loads once, on first us
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, lru_cache
 from importlib import resources
@@ -48,30 +50,38 @@ ZONE_ORDER = {
 # --------------------------------------------------------------------------- IP
 
 
+@lru_cache(maxsize=4096)
 def ip_country(ip: str) -> str:
     """Registration country of a public IP; "" for private, reserved or unknown ones."""
-    addr = _address(ip)
-    if addr is None or not addr.is_global:
+    if not is_global_ip(ip):
         return ""
     import iptocc
 
-    return iptocc.country_code(str(addr)) or ""
+    return iptocc.country_code(str(_address(ip))) or ""
 
 
+@lru_cache(maxsize=4096)
 def is_global_ip(ip: str) -> bool:
     addr = _address(ip)
     return addr is not None and addr.is_global
 
 
-@lru_cache(maxsize=1024)
+# IP version → (mask, network) as integers: ``addr in net`` is slow in ipaddress.
+RELAY_MASKS = {v: tuple((int(n.netmask), int(n.network_address)) for n in RELAY_NETS
+                        if n.version == v) for v in (4, 6)}
+
+
+@lru_cache(maxsize=4096)
 def is_relay_ip(ip: str) -> bool:
     """An outbound server of Gmail, Outlook.com or Yahoo Mail."""
     addr = _address(ip)
-    return addr is not None and any(addr in net for net in RELAY_NETS
-                                    if net.version == addr.version)
+    if addr is None:
+        return False
+    number = int(addr)
+    return any(number & mask == net for mask, net in RELAY_MASKS[addr.version])
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(ip.strip().strip("[]"))
@@ -86,6 +96,15 @@ def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 # regex engine skip to candidate characters; it halves the time on a long mail.
 PHONE = re.compile(r"(?=[+(\d])(?<![\w+])(?:\(\+\d{1,4}\)|\+|\b00)?[^\S\n]?\(?\d"
                    r"[\d \t.()\-]{5,22}\d(?![\w])")
+# Every PHONE match holds such a run of digits and separators, and starts at most
+# PHONE_LEAD characters before the run's first digit: "(+1234) (" + digits.
+DIGIT_RUN = re.compile(r"\d[\d \t.()\-]{5,}\d")
+PHONE_LEAD = 9
+# ASCII text mapped to the classes digit "d", separator "s" and other "x": there the runs
+# are found by a quick search of bytes, where PHONE itself tries every digit of the mail.
+CLASS_RUN = re.compile(rb"d[ds]{5,}d")
+ASCII_CLASSES = bytes(ord("d") if chr(c) in "0123456789" else ord("s") if chr(c) in " \t.()-"
+                      else ord("x") for c in range(256))
 DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 # The words that introduce a number, by the kind of number they introduce.
 LABELS = {
@@ -99,8 +118,10 @@ LABELS = {
 LABEL_WORD = re.compile(r"(?<![^\W\d_])(" + "|".join(f"(?P<{k}>{v})" for k, v in LABELS.items())
                         + r")(?![^\W\d_])", re.IGNORECASE)
 SEPARATOR = re.compile(r"[|·•;]|\s{3,}")
+BRACKETED_CODE = re.compile(r"^\(\s*\+\s*(\d{1,4})\s*\)")  # "(+86) 139…"
 
 
+@lru_cache(maxsize=1024)
 def phone_parse(fragment: str, default_region: str | None = None,
                 kind: str = "phone") -> Phone | None:
     """One phone number from a fragment such as "0086-21-5555 1234" or "(303) 555-0100".
@@ -135,10 +156,11 @@ def _parse(text: str, region: str | None):
 
 def _international(text: str) -> str:
     """(+86) 139…, 0086-139… and +86-139… all become +86 139…."""
-    text = re.sub(r"^\(\s*\+\s*(\d{1,4})\s*\)", r"+\1 ", text)
+    text = BRACKETED_CODE.sub(r"+\1 ", text)
     return "+" + text[2:] if text.startswith("00") else text
 
 
+@lru_cache(maxsize=1024)
 def phone_is_valid(fragment: str, region: str) -> bool:
     import phonenumbers
 
@@ -156,7 +178,7 @@ def find_phones(text: str, regions: Sequence[str] = ()) -> list[Phone]:
     """
     found: list[Phone] = []
     label_start = 0
-    for m in PHONE.finditer(text):
+    for m in _phone_matches(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         label = SEPARATOR.split(text[max(label_start, line_start):m.start()])[-1]
@@ -164,6 +186,22 @@ def find_phones(text: str, regions: Sequence[str] = ()) -> list[Phone]:
         label_start = m.end()
         found.extend(_phones_at(m.group().strip(), label, after, regions))
     return found
+
+
+def _phone_matches(text: str) -> Iterator[re.Match[str]]:
+    """PHONE.finditer(text), with PHONE tried only around the runs of digits that can hold
+    a number: from PHONE_LEAD before a run to its last digit.  A match reaches no further
+    than its run's last digit (the character after it is read by the lookahead, hence the
+    one more), and no match can start between two such windows.  Most mails hold no run."""
+    if not text.isascii():  # no cheap class map: PHONE over the whole text, if it may match
+        if DIGIT_RUN.search(text):
+            yield from PHONE.finditer(text)
+        return
+    pos = 0
+    for run in CLASS_RUN.finditer(text.encode("ascii").translate(ASCII_CLASSES)):
+        for m in PHONE.finditer(text, max(pos, run.start() - PHONE_LEAD), run.end() + 1):
+            yield m
+            pos = m.end()
 
 
 def _phones_at(raw: str, label: str, after: str, regions: Sequence[str]) -> list[Phone]:
@@ -188,6 +226,8 @@ def _kinds(label: str) -> list[str]:
 def _region_for(raw: str, regions: Sequence[str]) -> str | None:
     if not regions:
         return None
+    if len(regions) == 1:  # valid there or not, the one guess it is
+        return regions[0]
     return next((r for r in regions if phone_is_valid(raw, r)), regions[0])
 
 
@@ -241,19 +281,30 @@ def zone_info(zone: str) -> ZoneInfo:
 
 def zone_matches(zone: str, when: datetime) -> bool:
     """Whether ``when``'s UTC offset is the zone's offset at that moment."""
-    return when.astimezone(zone_info(zone)).utcoffset() == when.utcoffset()
+    offset = when.utcoffset()
+    # Most zones never show a given offset; their TZif data says so without a conversion.
+    offsets = _zone_offsets(zone) if offset is not None else None
+    if offsets is not None and offset not in offsets:
+        return False
+    return when.astimezone(zone_info(zone)).utcoffset() == offset
 
 
 def offset_fits(cc: str, when: datetime) -> bool:
     """Whether a clock in the country could show ``when``'s offset (DST included)."""
-    return cc in _countries_fitting(_hour(when))
+    return _fits(cc, _hour(when))
+
+
+def countries_fitting(ccs: Iterable[str], when: datetime) -> set[str]:
+    """Those of the countries where ``when``'s offset fits: offset_fits for each."""
+    key = _hour(when)
+    return {cc for cc in ccs if _fits(cc, key)}
 
 
 def _hour(when: datetime) -> tuple[datetime, timedelta | None]:
     """A cache key: the UTC hour and the offset.  Offsets change on the hour at most, and
     aware datetimes with one instant compare equal whatever their offsets, hence both."""
-    hour = when.astimezone(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
-    return hour, when.utcoffset()
+    utc = when.astimezone(UTC)
+    return datetime(utc.year, utc.month, utc.day, utc.hour), when.utcoffset()
 
 
 def _moment(key: tuple[datetime, timedelta | None]) -> datetime:
@@ -261,11 +312,19 @@ def _moment(key: tuple[datetime, timedelta | None]) -> datetime:
     return hour.replace(tzinfo=UTC).astimezone(timezone(offset or timedelta(0)))
 
 
-@lru_cache(maxsize=256)
-def _countries_fitting(key: tuple[datetime, timedelta | None]) -> frozenset[str]:
+@lru_cache(maxsize=4096)
+def _fits(cc: str, key: tuple[datetime, timedelta | None]) -> bool:
+    # One country's zones only: a mail's clues name a few countries, and every distinct
+    # sending hour would otherwise test all ~400 zones of the world.
     when = _moment(key)
-    return frozenset(cc for cc, zones in _zone_table().items()
-                     if any(zone_matches(z, when) for z in zones))
+    return any(zone_matches(z, when) for z in _zones_showing(cc, when.utcoffset()))
+
+
+@lru_cache(maxsize=2048)
+def _zones_showing(cc: str, offset: timedelta | None) -> tuple[str, ...]:
+    """The country's zones, in order, less those whose TZif data never holds the offset."""
+    return tuple(z for z in _zone_table().get(cc, ())
+                 if (offsets := _zone_offsets(z)) is None or offset is None or offset in offsets)
 
 
 def countries_at_offset(when: datetime) -> tuple[str, ...]:
@@ -276,7 +335,83 @@ def countries_at_offset(when: datetime) -> tuple[str, ...]:
 @lru_cache(maxsize=256)
 def _countries_at(key: tuple[datetime, timedelta | None]) -> tuple[str, ...]:
     when = _moment(key)
-    return tuple(cc for cc, zones in _zone_table().items() if zone_matches(zones[0], when))
+    return tuple(cc for cc, zone in _main_zones_showing(when.utcoffset())
+                 if zone_matches(zone, when))
+
+
+@lru_cache(maxsize=64)
+def _main_zones_showing(offset: timedelta | None) -> tuple[tuple[str, str], ...]:
+    """(country, main zone) in table order, less the zones never showing the offset."""
+    return tuple((cc, zones[0]) for cc, zones in _zone_table().items()
+                 if zones[0] in _zones_showing(cc, offset))
+
+
+@cache
+def _zone_offsets(zone: str) -> frozenset[timedelta] | None:
+    """Every UTC offset the zone's TZif data holds (RFC 8536): its local time types and
+    the offsets of its closing TZ rule.  None when unknown: then every offset may fit."""
+    data = _zone_file(zone)
+    try:
+        return _tzif_offsets(data) if data else None
+    except (struct.error, ValueError, IndexError):
+        return None
+
+
+def _zone_file(zone: str) -> bytes | None:
+    """The file ZoneInfo reads: the first TZPATH folder holding the zone, else tzdata's."""
+    import zoneinfo
+
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, zone)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                return file.read()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(zone).read_bytes()
+    except (ImportError, OSError):
+        return None
+
+
+def _tzif_offsets(data: bytes) -> frozenset[timedelta]:
+    if data[:4] != b"TZif":
+        raise ValueError("not a TZif file")
+    start, time_size = 0, 4
+    isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = struct.unpack(">6l", data[20:44])
+    if data[4:5] >= b"2":  # skip the 32-bit block to the 64-bit one that follows it
+        start = 44 + timecnt * 5 + typecnt * 6 + charcnt + leapcnt * 8 + isstdcnt + isutcnt
+        time_size = 8
+        isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = struct.unpack(
+            ">6l", data[start + 20:start + 44])
+    types = start + 44 + timecnt * (time_size + 1)
+    seconds = {struct.unpack_from(">l", data, types + 6 * i)[0] for i in range(typecnt)}
+    if time_size == 8:
+        end = types + typecnt * 6 + charcnt + leapcnt * 12 + isstdcnt + isutcnt
+        seconds |= _rule_offsets(data[end:].strip(b"\n").decode("ascii"))
+    return frozenset(timedelta(seconds=s) for s in seconds)
+
+
+# The offsets of a POSIX TZ rule, "CET-1CEST,M3.5.0,M10.5.0/3" (east of UTC is negative).
+TZ_RULE = re.compile(r"(?:[^<0-9:.+-]+|<[a-zA-Z0-9+-]+>)(?P<std>[+-]?\d{1,3}(?::\d{2}){0,2})?"
+                     r"(?P<dst>(?:[^0-9:.+-]+|<[a-zA-Z0-9+-]+>)"
+                     r"(?P<dstoff>[+-]?\d{1,3}(?::\d{2}){0,2})?)?", re.ASCII)
+
+
+def _rule_offsets(rule: str) -> set[int]:
+    if not rule:
+        return set()
+    m = TZ_RULE.fullmatch(rule.split(",", 1)[0])
+    if m is None:
+        raise ValueError(f"unknown TZ rule {rule!r}")
+    std = -_rule_seconds(m["std"] or "0")
+    if not m["dst"]:
+        return {std}
+    return {std, -_rule_seconds(m["dstoff"]) if m["dstoff"] else std + 3600}
+
+
+def _rule_seconds(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    parts = [int(p) for p in text.lstrip("+-").split(":")]
+    return sign * sum(p * u for p, u in zip(parts, (3600, 60, 1), strict=False))
 
 
 def best_zone(cc: str, when: datetime | None = None, hints: Iterable[str] = ()) -> str:
@@ -288,9 +423,11 @@ def best_zone(cc: str, when: datetime | None = None, hints: Iterable[str] = ()) 
     aware = when is not None and when.utcoffset() is not None
     if len(zones) == 1 or (aware and zone_matches(zones[0], when)):
         return zones[0]
-    narrowed = [z for z in zones if z in set(hints)] or list(zones)
+    wanted = set(hints)
+    narrowed = [z for z in zones if z in wanted] or list(zones)
     if aware:
-        narrowed = [z for z in narrowed if zone_matches(z, when)] or narrowed
+        showing = set(_zones_showing(cc.upper(), when.utcoffset()))
+        narrowed = [z for z in narrowed if z in showing and zone_matches(z, when)] or narrowed
     return narrowed[0]
 
 

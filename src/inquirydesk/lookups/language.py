@@ -8,9 +8,10 @@ are English in every language, so they are kept out of the word lists.
 
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter
-from functools import cache
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
 
 SAMPLE = 1500  # characters read: some 250 words, plenty to tell; keeps long mails fast
 MIN_SCORE = 1.0  # below this many function words there is too little text to tell
@@ -20,6 +21,9 @@ NON_LATIN = re.compile(
     "[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
     "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-zß-öø-ÿĀ-ɏḀ-ỿ]+")
+# In ASCII text LATIN_WORD's words are the runs of a-z: every other byte becomes a space,
+# and bytes.split takes them several times faster than findall.
+ASCII_LETTERS_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
 # Vietnamese tone letters (Latin Extended Additional) and its own vowels.
 VIETNAMESE = re.compile("[\u1ea0-\u1ef9ơưđă]")
 UKRAINIAN = re.compile("[іїєґ]")
@@ -91,27 +95,45 @@ FUNCTION_WORDS = {
 }
 
 
+# Scores are whole numbers: a word shared by n languages counts SCALE // n for each, and
+# SCALE divides evenly by every n, so a tie is a true tie whatever order words come in.
+LANGUAGES = tuple(FUNCTION_WORDS)  # a tie goes to the language listed first
+SCALE = math.lcm(*range(1, len(LANGUAGES) + 1))  # any number of languages may share a word
+VIETNAMESE_LETTER = SCALE // 2
+VIETNAMESE_INDEX = LANGUAGES.index("vi")
+
+
+Weights = tuple[tuple[int, int], ...]  # (language index, weight) for one word
+
+
 @cache
-def _word_table() -> dict[str, tuple[tuple[str, float], ...]]:
-    """word → (language, weight): a word several languages share counts less for each."""
-    owners: dict[str, list[str]] = {}
-    for lang, words in FUNCTION_WORDS.items():
+def _word_table() -> dict[str, Weights]:
+    """word → (language index, weight): a word several languages share counts less for each."""
+    owners: dict[str, list[int]] = {}
+    for index, words in enumerate(FUNCTION_WORDS.values()):
         for word in set(words.split()):
-            owners.setdefault(word, []).append(lang)
-    return {w: tuple((lang, 1.0 / len(langs)) for lang in langs) for w, langs in owners.items()}
+            owners.setdefault(word, []).append(index)
+    return {w: tuple((i, SCALE // len(langs)) for i in langs) for w, langs in owners.items()}
+
+
+@cache
+def _ascii_word_table() -> dict[bytes, Weights]:
+    """_word_table for words as ASCII bytes."""
+    return {w.encode("ascii"): v for w, v in _word_table().items() if w.isascii()}
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's main language; "" when there is too little to tell."""
     sample = text[:SAMPLE].lower()
+    if sample.isascii():  # the common case
+        words = sample.encode("ascii").translate(ASCII_LETTERS_ONLY).split()
+        return _latin_language(words, 0, _ascii_word_table())
     words = LATIN_WORD.findall(sample)
-    if sample.isascii():
-        return _latin_language(words, 0)
     script, weight = _main_script(sample)
     # Latin letters in a non-Latin mail are mostly model codes and terms (FOB, ASTM A53).
     if script and weight >= sum(map(len, words)) * 0.7:
         return _script_language(script, sample)
-    return _latin_language(words, len(VIETNAMESE.findall(sample)))
+    return _latin_language(words, len(VIETNAMESE.findall(sample)), _word_table())
 
 
 def _main_script(sample: str) -> tuple[str, float]:
@@ -126,6 +148,7 @@ def _main_script(sample: str) -> tuple[str, float]:
     return script, totals[script]
 
 
+@lru_cache(maxsize=4096)
 def _script_of(code: int) -> str:
     return next(script for lo, hi, script in SCRIPTS if lo <= code <= hi)
 
@@ -147,15 +170,13 @@ def _arabic_language(sample: str) -> str:
     return "fa" if len(PERSIAN.findall(sample)) >= 3 else "ar"
 
 
-def _latin_language(words: list[str], vietnamese_letters: int) -> str:
-    table = _word_table()
+def _latin_language(words: Iterable[str] | Iterable[bytes], vietnamese_letters: int,
+                    table: Mapping[str, Weights] | Mapping[bytes, Weights]) -> str:
+    scores = [0] * len(LANGUAGES)
     # Vietnamese marks nearly every syllable with letters no other language uses.
-    scores: dict[str, float] = {"vi": vietnamese_letters * 0.5} if vietnamese_letters else {}
-    counts = Counter(words)
-    for word in counts.keys() & table.keys():
-        for lang, weight in table[word]:
-            scores[lang] = scores.get(lang, 0.0) + weight * counts[word]
-    if not scores:
-        return ""
-    best = max(scores, key=scores.__getitem__)
-    return best if scores[best] >= MIN_SCORE else ""
+    scores[VIETNAMESE_INDEX] = vietnamese_letters * VIETNAMESE_LETTER
+    for word in filter(table.__contains__, words):  # whole numbers: any order, one sum
+        for index, weight in table[word]:
+            scores[index] += weight
+    best = max(scores)
+    return LANGUAGES[scores.index(best)] if best >= MIN_SCORE * SCALE else ""

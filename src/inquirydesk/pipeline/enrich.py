@@ -15,7 +15,7 @@ Pure: no I/O beyond the lookups' package data, and it never raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -33,6 +33,7 @@ from inquirydesk.lookups.geo import (
     PHONE,
     best_zone,
     countries_at_offset,
+    countries_fitting,
     country_timezone,
     country_zones,
     find_countries,
@@ -40,7 +41,6 @@ from inquirydesk.lookups.geo import (
     ip_country,
     is_global_ip,
     is_relay_ip,
-    offset_fits,
     phone_parse,
     phone_zones,
     zone_info,
@@ -54,19 +54,31 @@ CHINA_OFFSET = timedelta(hours=8)
 
 # ----------------------------------------------------------------------------- patterns
 
+# Sign-off phrases, as regex pieces.
+SIGN_OFF_LEADS = ("best", "kind", "warm", "warmest", "many", "with")
+SIGN_OFF_WORDS = (
+    "regards", "rgds", "wishes", "thanks", "thank you", "thx", "cheers", "sincerely",
+    "yours sincerely", "yours faithfully", "yours truly", "best", "respectfully",
+    "thanks (?:&|and) (?:best )?regards", "thx (?:&|and) rgds", "thanks a (?:lot|million)",
+    "saludos(?: cordiales)?", "un saludo", "atentamente", "cordialmente", "quedo atent[oa]",
+    "gracias", "cordialement", "bien cordialement", "salutations(?: distinguées)?",
+    "bien à vous", "merci", "mit freundlichen grüßen", "freundliche grüße", "viele grüße",
+    "beste grüße", "mfg", "met vriendelijke groet(?:en)?", "groeten", "с уважением", "спасибо",
+    "مع تحياتي", "مع التقدير", "وشكرا لكم", "وشكراً لكم", "تحياتي", "此致", "敬礼", "谢谢",
+    "祝好", "顺祝商祺", "atenciosamente", "cumprimentos", "obrigad[oa]", "abraços?",
+    "cordiali saluti", "distinti saluti", "saluti", "grazie", "pozdrawiam", "z poważaniem",
+    "z wyrazami szacunku", "saygılarımla", "saygılarımızla", "teşekkürler", "trân trọng",
+    "hormat kami", "terima kasih", "감사합니다", "敬具")
 SIGN_OFF = re.compile(
-    r"^\W*(best|kind|warm|warmest|many|with)?\s*(regards|rgds|wishes|thanks|thank you|thx|"
-    r"cheers|sincerely|yours sincerely|yours faithfully|yours truly|best|respectfully|"
-    r"thanks (?:&|and) (?:best )?regards|thx (?:&|and) rgds|thanks a (?:lot|million)|"
-    r"saludos(?: cordiales)?|un saludo|atentamente|cordialmente|quedo atent[oa]|gracias|"
-    r"cordialement|bien cordialement|salutations(?: distinguées)?|bien à vous|merci|"
-    r"mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|mfg|"
-    r"met vriendelijke groet(?:en)?|groeten|с уважением|спасибо|"
-    r"مع تحياتي|مع التقدير|وشكرا لكم|وشكراً لكم|تحياتي|此致|敬礼|谢谢|祝好|顺祝商祺|"
-    r"atenciosamente|cumprimentos|obrigad[oa]|abraços?|cordiali saluti|distinti saluti|"
-    r"saluti|grazie|pozdrawiam|z poważaniem|z wyrazami szacunku|saygılarımla|"
-    r"saygılarımızla|teşekkürler|trân trọng|hormat kami|terima kasih|감사합니다|敬具)\b"
+    r"^\W*(" + "|".join(SIGN_OFF_LEADS) + r")?\s*(" + "|".join(SIGN_OFF_WORDS) + r")\b"
     r"[\s\W]*(?:[\w.'-]+[\s\W]*){0,3}$", re.IGNORECASE)
+# Whether a line may hold a sign-off, from its first three characters after leading
+# punctuation: a letter must start a sign-off phrase, where other punctuation may still
+# lead to one.  A dictionary-cached test per line instead of SIGN_OFF on every line.
+SIGN_OFF_OPENING = re.compile(r"\W|(?i:" + "|".join(dict.fromkeys(
+    re.escape(re.match(r"[^()\[\]?*+|.\\]{1,3}", w).group())
+    for w in SIGN_OFF_LEADS + SIGN_OFF_WORDS)) + ")")
+LEADING_PUNCTUATION = " \t>|*-=#~:.,;!?'\"()[]<>/\\+•·"  # all non-word characters (\W)
 SIGNATURE_END = re.compile(
     r"^\s*(?:-{3,}\s*original message|-{3,}\s*forwarded|_{5,}|from:|sent from my|"
     r"发自我的|on .{5,80} wrote:|p\.s\.)", re.IGNORECASE)
@@ -144,6 +156,9 @@ STREET = _Vocabulary.of(
 NAME_PARTICLES = frozenset({"van", "der", "den", "de", "del", "della", "di", "da", "dos", "das",
                             "du", "von", "zu", "la", "le", "bin", "binti", "al", "el", "ibn"})
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|dr\.-ing|eng|engr|prof)\.?\s+", re.IGNORECASE)
+# Where a signature line or a display name joins two facts: "Name | Title", "A · B".
+SEGMENT_CUT = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+|\s{3,}")
+DISPLAY_CUT = re.compile(r"\s+[|/]\s+|\s+[-–]\s+|(?<![a-zA-Z])-|-(?![a-zA-Z])|\s+via\s+")
 POSTCODE = re.compile(r"\b\d{4,6}\b|\b\d{2}-\d{3}\b|\b\d{3} \d{2}\b")
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 # Regexes over lower-cased text (see _lower): case-folding flags make them several times slower.
@@ -154,6 +169,10 @@ URL = re.compile(r"(?<![@\w.-])(?:https?://)?[^\W_][\w-]*(?:\.[\w-]+)+(?![\w.-]*
                  r"(?:/[^\s|]*)?")
 # "Our website is x.com", "Website: x.com", "visit our site at x.com".
 WEBSITE_SAID = re.compile(r"(?:site|web|url)\s*(?:is\s+|:\s*|at\s+)(\S+)")
+# Words in every ADDRESS_LABEL and WEBSITE_SAID match: those regexes are tried only where
+# one occurs, as a scan of the whole mail for a set of words is slow in ``re``.
+ADDRESS_WORDS = ("add", "adres", "dirección", "endereço", "indirizzo", "адрес", "地址", "العنوان")
+WEBSITE_WORDS = ("site", "web", "url")
 # Pages on big platforms are not the buyer's own website.
 NOT_A_WEBSITE = frozenset({
     "youtube.com", "youtu.be", "facebook.com", "instagram.com", "linkedin.com", "twitter.com",
@@ -163,6 +182,8 @@ NOT_A_WEBSITE = frozenset({
 # Where a sender says where they are: "we are an importer in Germany".
 SELF_INTRO = ("we are", "we're", "i am", "i'm", "our company", "based in", "located in", "somos",
               "nous sommes", "wir sind", "siamo", "jesteśmy", "biz ", "мы ", "نحن", "kami ")
+SELF_INTRO_ASCII = tuple(m for m in SELF_INTRO if m.isascii())  # all ASCII text can hold
+SENTENCE_END = re.compile(r"[.!?\n]")
 
 # Words a greeting is made of when it names nobody.
 GREETING_TEXT = """
@@ -182,11 +203,16 @@ GREETING_WORDS = frozenset(GREETING_TEXT.split())
 GREETING_OPENERS = GREETING_WORDS - {"to", "it", "may", "and", "or", "all", "there", "day",
                                      "concern", "whom", "und", "valued", "customer", "team"}
 CHINESE_GREETING = re.compile(r"您好|你好|尊敬的")
+GREETING_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+BRACKETED = re.compile(r"\([^)]*\)")
 GREETING_CUT = re.compile(r"[.!?:;！？：\n]")
 NAME_CUT = re.compile(r"[,،.!?:;！？：\n]")
 # E-mail addresses, URLs and bare host names ("our-factory.com"), never a person's name.
-HOST_LIKE = re.compile(
-    r"[^\s@]*+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b\S*")
+HOST_PARTS = (r"[^\s@]*+@\S+", r"(?:https?://|www\.)\S+", r"\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b\S*")
+HOST_LIKE = re.compile("|".join(HOST_PARTS))
+# The same for text without an "@", where the e-mail part cannot match: trying it at
+# every character is half the scan.
+HOST_LIKE_NO_AT = re.compile("|".join(HOST_PARTS[1:]))
 
 CHINESE_CHARSETS = frozenset({"gb2312", "gbk", "gb18030", "hz-gb-2312"})
 CHINESE_MAILER = re.compile(r"foxmail|\[cn\]|netease|dashi|coremail|dingtalk", re.IGNORECASE)
@@ -269,21 +295,37 @@ def find_signature(body: str) -> str:
 
 
 def _after_sign_off(lines: list[str]) -> int | None:
+    openings = _SIGN_OFF_OPENINGS  # a dict is quicker than an lru_cache, line after line
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i].strip()
-        if line and len(line) <= 60 and SIGN_OFF.match(line):
+        if not line or len(line) > 60:
+            continue
+        opening = line.lstrip(LEADING_PUNCTUATION)[:3]
+        may = openings.get(opening)
+        if may is None:
+            if len(openings) >= 50_000:
+                openings.clear()
+            may = openings[opening] = SIGN_OFF_OPENING.match(opening) is not None
+        if may and SIGN_OFF.match(line):
             return i + 1
     return None
 
 
+_SIGN_OFF_OPENINGS: dict[str, bool] = {}
+
+
 def _trailing_block(lines: list[str]) -> str:
     """The signature of a mail with no sign-off: after "--", or its last short paragraph."""
-    for i, line in enumerate(lines):
-        if line.strip() in ("--", "—"):
-            return _tidy_block(lines[i + 1:])
-    paragraphs = "\n".join(lines).strip().split("\n\n")
-    last = [ln for ln in paragraphs[-1].splitlines() if ln.strip()]
-    if len(paragraphs) > 1 and 1 <= len(last) <= 8 and not any(map(_is_prose, last)):
+    text = "\n".join(lines)
+    if "--" in text or "—" in text:
+        for i, line in enumerate(lines):
+            if line.strip() in ("--", "—"):
+                return _tidy_block(lines[i + 1:])
+    # The last paragraph; rpartition may leave it one leading newline short of what
+    # split("\n\n") would, which the blank-line filter drops anyway.
+    _, blank, paragraph = text.strip().rpartition("\n\n")
+    last = [ln for ln in paragraph.splitlines() if ln.strip()]
+    if blank and 1 <= len(last) <= 8 and not any(map(_is_prose, last)):
         return _tidy_block(last)
     return ""
 
@@ -322,17 +364,26 @@ class _Segment:
         return self.legal or self.trade
 
 
-def _segments(signature: str) -> list[_Segment]:
+# Signatures repeat (one buyer's mails, a list's footer): what depends on their text
+# alone is cached on it.
+@lru_cache(maxsize=1024)
+def _segments(signature: str) -> tuple[_Segment, ...]:
     """Signature lines cut where a separator joins two facts: "Name | Title", "A · B"."""
     parts = (p.strip() for line in signature.splitlines()
-             for p in re.split(r"\s+[|·•]\s+|\s+[-–—]\s+|\s{3,}", line))
-    return [_Segment(p, _is_contact(p), LEGAL.found_in(p), TRADE.found_in(p), TITLE.found_in(p),
-                     STREET.found_in(p)) for p in parts if p]
+             for p in SEGMENT_CUT.split(line))
+    return tuple(_segment(p) for p in parts if p)
 
 
+@lru_cache(maxsize=4096)
+def _segment(text: str) -> _Segment:
+    return _Segment(text, _is_contact(text), LEGAL.found_in(text), TRADE.found_in(text),
+                    TITLE.found_in(text), STREET.found_in(text))
+
+
+@lru_cache(maxsize=4096)
 def _is_contact(text: str) -> bool:
     """An e-mail, URL, host name or labelled phone: contact data, not a name or title."""
-    return bool(CONTACT.search(_words(text)[2]) or HOST_LIKE.search(text))
+    return bool(CONTACT.search(_words(text)[2]) or _host_like(text).search(text))
 
 
 def _lower(text: str) -> str:
@@ -366,7 +417,7 @@ def _display_segments(inquiry: Inquiry) -> list[str]:
     name = inquiry.sender.name if inquiry.sender else ""
     # "Neha | Digital Growth", "Procurement - Hartwell", "外贸获客-李经理", "X via WeTransfer";
     # a hyphen between Latin letters belongs to the name (Jean-Marc).
-    parts = re.split(r"\s+[|/]\s+|\s+[-–]\s+|(?<![a-zA-Z])-|-(?![a-zA-Z])|\s+via\s+", name)
+    parts = DISPLAY_CUT.split(name)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -378,6 +429,7 @@ def _person_name(candidates: Iterable[str]) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_person(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5 or any(ch.isdigit() or ch in "@:/," for ch in text):
@@ -392,7 +444,7 @@ def _looks_like_person(text: str) -> bool:
                for w in words if w[0].isalpha())
 
 
-def _title(segments: list[_Segment]) -> str:
+def _title(segments: Sequence[_Segment]) -> str:
     for seg in segments:
         if seg.contact or not seg.title:
             continue
@@ -403,7 +455,7 @@ def _title(segments: list[_Segment]) -> str:
     return ""
 
 
-def _company(segments: list[_Segment]) -> str:
+def _company(segments: Sequence[_Segment]) -> str:
     """The first segment with a legal form, else the first with trade words."""
     for strong in (True, False):
         for seg in segments:
@@ -427,9 +479,14 @@ def _without_place(text: str) -> str:
 def find_address(body: str, signature: str, low: str | None = None) -> str:
     """A postal address: an "Address:" line, or a signature line with a street or a postcode
     and a place (street words, P.O. Box, "Hafenstraße 7", "York YO1 7HH")."""
-    labelled = ADDRESS_LABEL.search(_lower(body) if low is None else low)
+    labelled = _address_label(_lower(body) if low is None else low)
     if labelled:
         return body[labelled.start(1):labelled.end(1)].strip()
+    return _signature_address(signature)
+
+
+@lru_cache(maxsize=1024)
+def _signature_address(signature: str) -> str:
     lines = [ln.strip() for ln in signature.splitlines()
              if ln.strip() and not _is_contact(ln)]
     for i, line in enumerate(lines):
@@ -439,6 +496,12 @@ def find_address(body: str, signature: str, low: str | None = None) -> str:
                 return f"{line.rstrip(' ,')}, {more}"
             return line
     return ""
+
+
+def _address_label(low: str) -> re.Match[str] | None:
+    """ADDRESS_LABEL.search(low), tried only on the lines where a label word occurs."""
+    lines = sorted({low.rfind("\n", 0, at) + 1 for at in _occurrences(low, ADDRESS_WORDS)})
+    return next(filter(None, (ADDRESS_LABEL.match(low, start) for start in lines)), None)
 
 
 def _is_address(line: str) -> bool:
@@ -457,9 +520,9 @@ def _is_place(line: str) -> bool:
 
 def _website(inquiry: Inquiry, low: str, signature: str, seller: Seller) -> str:
     """Registrable domain of the website the buyer gives, never ours or a platform page."""
-    said = WEBSITE_SAID.findall(low)
+    said = _websites_said(low)
     given = inquiry.platform.buyer_website if inquiry.platform else ""
-    ours = _own_domains(seller)
+    ours = _facts(seller).domains
     for candidate in (given, *URL.findall(signature), *said):
         candidate = candidate.strip(".,;()<>")
         domain = registrable_domain(candidate)
@@ -468,6 +531,28 @@ def _website(inquiry: Inquiry, low: str, signature: str, seller: Seller) -> str:
         if domain and real and domain not in ours and domain not in NOT_A_WEBSITE:
             return domain
     return ""
+
+
+def _websites_said(low: str) -> list[str]:
+    """WEBSITE_SAID.findall(low), tried only where its words occur."""
+    said, end = [], 0
+    for at in sorted(_occurrences(low, WEBSITE_WORDS)):
+        if at >= end and (m := WEBSITE_SAID.match(low, at)):
+            said.append(m.group(1))
+            end = m.end()
+    return said
+
+
+def _occurrences(text: str, words: Iterable[str]) -> Iterator[int]:
+    """Where each of the words starts in the text."""
+    ascii_text = text.isascii()
+    for word in words:
+        if ascii_text and not word.isascii():
+            continue
+        at = text.find(word)
+        while at >= 0:
+            yield at
+            at = text.find(word, at + 1)
 
 
 def _website_matches(website: str, domain: str, free: bool) -> bool | None:
@@ -484,7 +569,7 @@ def _stated_places(body: str, low: str, signature: str, seller: Seller) -> tuple
     """
     sig_lines = signature.splitlines()[1:] or signature.splitlines()
     intro = " ".join(_intro_sentences(body[:1500], low[:1500]))
-    ours = _seller_country(seller)
+    ours = _facts(seller).country
     stated = [cc for cc in find_countries(intro) if cc != ours]
     return find_countries("\n".join(sig_lines)) + tuple(stated)
 
@@ -492,13 +577,14 @@ def _stated_places(body: str, low: str, signature: str, seller: Seller) -> tuple
 def _intro_sentences(text: str, low: str) -> list[str]:
     """The sentences in which the sender introduces themselves."""
     spans: dict[int, int] = {}
-    for marker in SELF_INTRO:
+    for marker in SELF_INTRO_ASCII if low.isascii() else SELF_INTRO:
         at = low.find(marker)
         while at >= 0:
             if at == 0 or not low[at - 1].isalnum():
-                start = max(low.rfind(c, 0, at) for c in ".!?\n") + 1
-                end = min((i for c in ".!?\n" if (i := low.find(c, at)) >= 0), default=len(low))
-                spans[start] = end
+                start = max(low.rfind(".", 0, at), low.rfind("!", 0, at), low.rfind("?", 0, at),
+                            low.rfind("\n", 0, at)) + 1
+                end = SENTENCE_END.search(low, at)
+                spans[start] = end.start() if end else len(low)
             at = low.find(marker, at + len(marker))
     return [text[a:b] for a, b in sorted(spans.items())]
 
@@ -506,9 +592,20 @@ def _intro_sentences(text: str, low: str) -> list[str]:
 # ----------------------------------------------------------------------------- salutation
 
 
-@lru_cache(maxsize=16)
-def _seller_names(seller: Seller) -> re.Pattern[str] | None:
-    """One pattern for every name a buyer may greet us by: people, company, short names."""
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Every name a buyer may greet us by, lower-cased, and one pattern for them all."""
+
+    names: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def found_in(self, low: str) -> bool:
+        # A plain substring test first: the alternation is slow, and most mails name none.
+        return any(n in low for n in self.names) and self.pattern.search(low) is not None
+
+
+def _seller_names(seller: Seller) -> _Names | None:
+    """Every name a buyer may greet us by: people, company, short names."""
     names = [seller.company, *seller.short_names]
     for person in seller.people:
         names.append(person.english_name)
@@ -517,7 +614,8 @@ def _seller_names(seller: Seller) -> re.Pattern[str] | None:
     if not names:
         return None
     # Matched against lower-cased text: a case-folding flag makes the alternation slow.
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    return _Names(tuple(names),
+                  re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)"))
 
 
 def addressed_by_name(body: str, seller: Seller, to: Iterable[Address] = ()) -> bool:
@@ -530,12 +628,12 @@ def addressed_by_name(body: str, seller: Seller, to: Iterable[Address] = ()) -> 
 
 
 def _addressed(body: str, greeting: str, seller: Seller, to: Iterable[Address]) -> bool:
-    names = _seller_names(seller)
-    opening = HOST_LIKE.sub(" ", _opening(body, greeting))  # "our-factory.com" is no name
-    if names and names.search(opening.lower()):
+    names = _facts(seller).names
+    # "our-factory.com" is no name
+    if names and names.found_in(_without_hosts(_opening(body, greeting)).lower()):
         return True
-    personal = {p.email.lower() for p in seller.people if p.email}
-    return any(a.email in personal for a in to) and _names_someone(greeting)
+    personal = _facts(seller).personal_emails
+    return bool(personal) and any(a.email in personal for a in to) and _names_someone(greeting)
 
 
 def _greeting(body: str) -> str:
@@ -543,8 +641,8 @@ def _greeting(body: str) -> str:
     open with a banner line), else the first line."""
     lines = [ln.strip() for ln in body[:400].splitlines() if ln.strip()][:3]
     for line in lines:
-        words = _greeting_words(line)
-        if words and words[0] in GREETING_OPENERS:
+        first = GREETING_WORD.search(line.casefold())
+        if first and first.group() in GREETING_OPENERS:
             return line
     return lines[0] if lines else ""
 
@@ -559,7 +657,7 @@ def _opening(body: str, greeting: str) -> str:
 
 def _names_someone(greeting: str) -> bool:
     """A greeting followed by a short name: "Здравствуйте, Мартин!", "السيد مارتن المحترم"."""
-    parts = [_greeting_words(p) for p in NAME_CUT.split(HOST_LIKE.sub(" ", greeting))]
+    parts = [_greeting_words(p) for p in NAME_CUT.split(_without_hosts(greeting))]
     if not parts or not parts[0] or parts[0][0] not in GREETING_OPENERS:
         return False
     name = [w for w in parts[0] if w not in GREETING_WORDS]
@@ -577,7 +675,7 @@ def _greets_nobody(greeting: str) -> bool:
     if CHINESE_GREETING.search(greeting[:20]):
         return True
     # "Dear Supplier (ourstore88)" names a login; "I saw x.com" no one either.
-    line = HOST_LIKE.sub(" ", re.sub(r"\([^)]*\)", " ", greeting))
+    line = _without_hosts(BRACKETED.sub(" ", greeting) if "(" in greeting else greeting)
     first, _, rest = GREETING_CUT.split(line, 1)[0].partition(",")
     if not _all_greeting(first):
         return False
@@ -585,8 +683,20 @@ def _greets_nobody(greeting: str) -> bool:
     return not rest.strip() or _all_greeting(rest) or len(rest.split()) > 3
 
 
+def _without_hosts(text: str) -> str:
+    """The text with e-mail addresses, URLs and host names blanked out.  Each holds an "@",
+    a "." or a "://": text without them is returned as it is, unscanned."""
+    if "@" in text or "." in text or "://" in text:
+        return _host_like(text).sub(" ", text)
+    return text
+
+
+def _host_like(text: str) -> re.Pattern[str]:
+    return HOST_LIKE if "@" in text else HOST_LIKE_NO_AT
+
+
 def _greeting_words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.casefold())
+    return GREETING_WORD.findall(text.casefold())
 
 
 def _all_greeting(text: str) -> bool:
@@ -600,12 +710,13 @@ def _all_greeting(text: str) -> bool:
 def originating_ip(inquiry: Inquiry, seller: Seller) -> str:
     """The buyer's own public IP: the oldest Received hop that is not a provider's relay
     or one of our own receiving servers; else X-Originating-IP."""
-    ours = _own_domains(seller)
+    ours = _facts(seller).domains
     if inquiry.received:
         ours = ours | {registrable_domain(inquiry.received[0].by)} - {""}
     for hop in reversed(inquiry.received):
-        if _buyer_ip(hop.ip) and not is_relay_host(hop.from_host) and not is_under(
-                hop.from_host, ours):
+        # The host tests first: they are cheaper than ipaddress's is_global.
+        if hop.ip and not is_relay_host(hop.from_host) and not is_under(
+                hop.from_host, ours) and _buyer_ip(hop.ip):
             return hop.ip
     header = _header(inquiry, "x-originating-ip").strip(" []")
     return header if _buyer_ip(header) else ""
@@ -619,12 +730,40 @@ def _header(inquiry: Inquiry, name: str) -> str:
     return next((v for k, v in inquiry.headers.items() if k.lower() == name), "")
 
 
-@lru_cache(maxsize=16)
+@dataclass(frozen=True, slots=True)
+class _SellerFacts:
+    """What enrich needs to know of the seller, worked out once per Seller."""
+
+    names: _Names | None
+    personal_emails: frozenset[str]
+    domains: frozenset[str]
+    country: str
+    phone: str  # E.164
+
+
+_SELLER_FACTS: dict[int, tuple[Seller, _SellerFacts]] = {}
+
+
+def _facts(seller: Seller) -> _SellerFacts:
+    """The seller's facts, cached on the Seller object itself (its id, checked by identity):
+    hashing a Seller, catalog and all, for an lru_cache costs more than the facts."""
+    hit = _SELLER_FACTS.get(id(seller))
+    if hit is not None and hit[0] is seller:
+        return hit[1]
+    country = _seller_country(seller)
+    facts = _SellerFacts(_seller_names(seller),
+                         frozenset(p.email.lower() for p in seller.people if p.email),
+                         _own_domains(seller), country, _seller_phone(seller, country))
+    if len(_SELLER_FACTS) >= 16:
+        _SELLER_FACTS.clear()
+    _SELLER_FACTS[id(seller)] = (seller, facts)  # holding the Seller keeps its id unique
+    return facts
+
+
 def _seller_country(seller: Seller) -> str:
     return next(iter(find_countries(seller.address)), "")
 
 
-@lru_cache(maxsize=16)
 def _own_domains(seller: Seller) -> frozenset[str]:
     addresses = [*seller.emails, *(p.email for p in seller.people)]
     domains = {registrable_domain(a.rpartition("@")[2]) for a in addresses if "@" in a}
@@ -635,25 +774,53 @@ def _own_domains(seller: Seller) -> frozenset[str]:
 # ----------------------------------------------------------------------------- phones
 
 
-def _regions(inquiry: Inquiry, company_tld: str, card: _Card, ipc: str) -> list[str]:
+def _regions(inquiry: Inquiry, company_tld: str, card: _Card, ipc: str) -> _Regions:
     """Where to read numbers written without a country code, best guess first; then the
     few countries the Date header's offset allows (+05:30 is India or Sri Lanka)."""
     registered = inquiry.platform.registered_country if inquiry.platform else ""
     guesses = [company_tld, *card.places[:1], ipc, registered]
-    clock = _sender_clock(inquiry)
-    if clock is not None:
-        nearby = countries_at_offset(clock)
-        guesses.extend(nearby if len(nearby) <= 4 else ())
-    return list(dict.fromkeys(g for g in guesses if g))
+    return _Regions(list(dict.fromkeys(g for g in guesses if g)), _sender_clock(inquiry))
 
 
-def _phones(inquiry: Inquiry, seller: Seller, regions: list[str]) -> tuple[Phone, ...]:
+class _Regions(Sequence[str]):
+    """The guesses, then the offset's countries, worked out only when a number needs them:
+    most mails give no number without a country code, and the offset tests every zone."""
+
+    def __init__(self, guesses: list[str], clock: datetime | None) -> None:
+        self._guesses = guesses
+        self._clock = clock
+        self._all: list[str] | None = None
+
+    def _every(self) -> list[str]:
+        if self._all is None:
+            nearby = countries_at_offset(self._clock) if self._clock is not None else ()
+            extra = nearby if len(nearby) <= 4 else ()
+            self._all = list(dict.fromkeys([*self._guesses, *extra]))
+        return self._all
+
+    def __bool__(self) -> bool:
+        return bool(self._guesses) or bool(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, int) and 0 <= index < len(self._guesses):
+            return self._guesses[index]
+        return self._every()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._guesses
+        yield from self._every()[len(self._guesses):]
+
+
+def _phones(inquiry: Inquiry, seller: Seller, regions: Sequence[str]) -> tuple[Phone, ...]:
     found = []
     given = inquiry.platform.buyer_phone if inquiry.platform else ""
     if given:
         found.append(phone_parse(given, regions[0] if regions else None))
     found.extend(find_phones(inquiry.body, regions))
-    ours = _seller_phone(seller)
+    ours = _facts(seller).phone
     unique: dict[tuple[str, str], Phone] = {}
     for phone in found:
         if phone and phone.e164 != ours:
@@ -661,9 +828,8 @@ def _phones(inquiry: Inquiry, seller: Seller, regions: list[str]) -> tuple[Phone
     return tuple(unique.values())
 
 
-@lru_cache(maxsize=16)
-def _seller_phone(seller: Seller) -> str:
-    phone = phone_parse(seller.phone, _seller_country(seller) or None) if seller.phone else None
+def _seller_phone(seller: Seller, country: str) -> str:
+    phone = phone_parse(seller.phone, country or None) if seller.phone else None
     return phone.e164 if phone else ""
 
 
@@ -701,7 +867,7 @@ def _votes(inquiry: Inquiry, domain: str, free: bool, card: _Card, ipc: str,
     votes = [v for v in votes if v[1]]
     clock = _sender_clock(inquiry)
     if clock is not None:
-        fits = {cc for _, cc, _ in votes if offset_fits(cc, clock)}
+        fits = countries_fitting((cc for _, cc, _ in votes), clock)
         votes.extend(("offset", cc, WEIGHTS["offset"]) for cc in sorted(fits))
     return votes
 
@@ -715,10 +881,11 @@ def _judge(votes: list[tuple[str, str, float]], inquiry: Inquiry, phones: tuple[
     ranked = sorted(votes, key=lambda v: -v[2])
     evidence = tuple(dict.fromkeys(f"{src}:{cc}" for src, cc, _ in ranked))
     best = max(totals, key=totals.__getitem__, default="")
-    traces = _rival_traces(inquiry, phones, email)
     clock = _sender_clock(inquiry)
     # Australia reaches +08:00 in Perth; a rival hides behind the country's main zone.
-    if traces and clock is not None and clock.utcoffset() == CHINA_OFFSET and (
+    # The traces are looked for only in mails sent at +08:00.
+    if clock is not None and clock.utcoffset() == CHINA_OFFSET and (
+            traces := _rival_traces(inquiry, phones, email)) and (
             not best or not zone_matches(country_timezone(best), clock)):
         rival = tuple(f"{t}:CN" for t in traces) + ("offset:CN",)
         return "CN", tuple(dict.fromkeys(rival + evidence))
@@ -732,7 +899,7 @@ def _rival_traces(inquiry: Inquiry, phones: tuple[Phone, ...], email: str) -> li
         traces.append("charset")
     if CHINESE_MAILER.search(inquiry.mailer):
         traces.append("mailer")
-    if CHINESE_CLIENT_TEXT.search(inquiry.body):
+    if "自" in inquiry.body and CHINESE_CLIENT_TEXT.search(inquiry.body):  # 自: in each
         traces.append("client")
     reply = inquiry.reply_to.email if inquiry.reply_to else ""
     if reply and reply != email and registrable_domain(reply) in CHINESE_MAIL_DOMAINS:
