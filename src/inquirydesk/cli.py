@@ -287,5 +287,14 @@ def version() -> None:
     out.print(f"inquirydesk {__version__}")
 
 
+def _register_commands() -> None:
+    from inquirydesk import cli_planner
+
+    cli_planner.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()

@@ -80,6 +80,7 @@ class Person:
     english_name: str = ""
     email: str = ""
     markets: tuple[str, ...] = ()
+    role: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,9 @@ class Seller:
     phone: str = ""
     certificates: tuple[str, ...] = ()
     moq: str = ""  # minimum order, as the seller states it: "500 pcs per item"
+    payment_terms: str = ""
+    lead_time: str = ""
+    port: str = ""  # the seller's loading port
     main_markets: tuple[str, ...] = ()
     does_not_make: tuple[str, ...] = ()
     catalog: tuple[CatalogItem, ...] = ()

@@ -69,6 +69,9 @@ def _seller(data: Mapping[str, Any]) -> Seller:
         phone=_text(data.get("phone")),
         certificates=_texts(data, "certificates"),
         moq=_text(data.get("moq")),
+        payment_terms=_text(data.get("payment_terms")),
+        lead_time=_text(data.get("lead_time")),
+        port=_text(data.get("port")),
         main_markets=_texts(data, "main_markets"),
         does_not_make=_texts(data, "does_not_make"),
         catalog=catalog,
@@ -85,6 +88,7 @@ def _person(entry: Any) -> Person:
         english_name=_text(entry.get("english_name")),
         email=_text(entry.get("email")).lower(),
         markets=_texts(entry, "markets"),
+        role=_text(entry.get("role")),
     )
 
 

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: SQLite in data_dir; or postgresql+psycopg://...
     seller: Path | None = None  # seller.yaml
     rules: Path | None = None  # a user rulebook merged over the defaults
+    drafts_dir: Path | None = None  # your draft templates, overriding the shipped ones by file
     timezone: str = "Asia/Shanghai"  # the seller's own zone
     language: str = "zh"  # the desk's language: zh or en
     mailboxes: list[Mailbox] = Field(default_factory=list)
