@@ -94,7 +94,8 @@ def test_english_order_gives_every_term():
 
 def test_signature_address_is_not_a_port_or_quantity():
     f = run(
-        "Please send your price list for water bottles.\n\nRegards,\nAnna\nHafenstr. 12, 20457 Hamburg"
+        "Please send your price list for water bottles.\n\n"
+        "Regards,\nAnna\nHafenstr. 12, 20457 Hamburg"
     )
     assert f.port is None
     assert f.quantity is None
