@@ -158,39 +158,44 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool, screen: Screen | Non
 
 
 class Screen:
-    """Every RE2 pattern of a rulebook in one set per text field, run once per message.
+    """Every RE2 pattern of a rulebook screened together, once per message and text field.
 
-    Most rule patterns find nothing in most mail; one pass over the text tells which can
-    match at all, and only those run again to collect their quotes.
+    Most rule patterns find nothing in most mail.  RE2's filter knows the literal words
+    each pattern needs, looks for all of them at once and runs only the patterns whose
+    words are there; the matchers then run again just for those, to collect quotes.
+    (A single automaton for all patterns would rebuild its states for every new message.)
     """
 
     def __init__(self) -> None:
-        self._patterns: dict[tuple[str, bool], list[str]] = {}
-        self._sets: dict[tuple[str, bool], Any] = {}
+        self._keys: dict[str, list[tuple[str, bool, int]]] = {}
+        self._patterns: dict[str, list[tuple[str, bool]]] = {}
+        self._filters: dict[str, Any] = {}
 
     def add(self, field: str, case: bool, pattern: str) -> tuple[str, bool, int]:
-        patterns = self._patterns.setdefault((field, case), [])
-        patterns.append(pattern)
-        self._sets.clear()
-        return (field, case, len(patterns) - 1)
+        patterns = self._patterns.setdefault(field, [])
+        key = (field, case, len(patterns))
+        patterns.append((pattern, case))
+        self._keys.setdefault(field, []).append(key)
+        self._filters.pop(field, None)
+        return key
 
     def scan(self, texts: Mapping[str, str]) -> frozenset[tuple[str, bool, int]]:
         hits: set[tuple[str, bool, int]] = set()
-        for (field, case), patterns in self._patterns.items():
+        for field, keys in self._keys.items():
             text = texts.get(field, "")
             if text:
-                found = self._set(field, case, patterns).Match(text)
-                hits.update((field, case, n) for n in found or ())
+                found = self._filter(field).Match(text)
+                hits.update(keys[n] for n in found or ())
         return frozenset(hits)
 
-    def _set(self, field: str, case: bool, patterns: list[str]):
-        compiled = self._sets.get((field, case))
+    def _filter(self, field: str):
+        compiled = self._filters.get(field)
         if compiled is None:
-            compiled = re2.Set.SearchSet(_re2_options(case))
-            for pattern in patterns:
-                compiled.Add(pattern)
+            compiled = re2.Filter()
+            for pattern, case in self._patterns[field]:
+                compiled.Add(pattern, _re2_options(case))
             compiled.Compile()
-            self._sets[(field, case)] = compiled
+            self._filters[field] = compiled
         return compiled
 
 
