@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -89,6 +90,7 @@ def _near(a: datetime | None, b: datetime | None, days: int = 14) -> bool:
         return True
 
 
+@lru_cache(maxsize=8192)
 def network_of(ip: str) -> str:
     try:
         addr = ipaddress.ip_address(ip)

@@ -369,6 +369,7 @@ _INVISIBLE = re.compile(
     "(?<=[A-Za-z])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0711"
     "\u0730-\u074a\u07a6-\u07b0\u093a-\u094f\u20d0-\u20ff\ufe20-\ufe2f]")
 # A word mixing Latin letters with Cyrillic or Greek look-alikes: "Yоur", "Μetamаsk".
+_GREEK_OR_CYRILLIC = re.compile("[\u0370-\u04ff]")
 _MIXED_SCRIPT = re.compile(r"\b(?=[\w]*[a-zA-Z])(?=[\w]*[\u0370-\u03ff\u0400-\u04ff])[\w]{3,}\b")
 
 
@@ -376,10 +377,10 @@ def _disguise_facts(inquiry: Inquiry) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     name = inquiry.sender.name if inquiry.sender else ""
     text = f"{name} {inquiry.subject} {inquiry.body[:4000]}"
-    invisible = len(_INVISIBLE.findall(text))
+    invisible = 0 if text.isascii() else len(_INVISIBLE.findall(text))
     if invisible >= 10:
         facts["invisible_padding"] = Fact(invisible, f"{invisible} invisible characters")
-    mixed = _MIXED_SCRIPT.search(text)
+    mixed = _GREEK_OR_CYRILLIC.search(text) and _MIXED_SCRIPT.search(text)
     if mixed:
         facts["homoglyphs"] = Fact(True, mixed.group(0))
     return facts

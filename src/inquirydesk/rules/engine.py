@@ -30,7 +30,11 @@ class Subject:
 def fire(rules: Iterable[Rule], subject: Subject) -> list[Evidence]:
     """Evidence for every rule that matches, in rulebook order."""
     out = []
+    facts = subject.facts
     for rule in rules:
+        needs = rule.compiled.needs
+        if needs is not None and needs not in facts:
+            continue
         quote = rule.compiled.matcher(subject)
         if quote is not None:
             out.append(Evidence(rule=rule.id, group=rule.group, reason=rule.reason, quote=quote,

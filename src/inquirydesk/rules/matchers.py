@@ -70,6 +70,7 @@ class Compiled:
     matcher: Matcher
     fields: frozenset[str]  # text fields read, for documentation and stats
     facts: frozenset[str]  # facts read
+    needs: str | None = None  # a fact without which it cannot match: a cheap first test
 
 
 def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = None) -> Compiled:
@@ -83,12 +84,15 @@ def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = No
         compiled = [compile_matcher(p, user=user, screen=screen) for p in parts]
         fn = _any([c.matcher for c in compiled]) if key == "any" else _all(
             [c.matcher for c in compiled])
-        return Compiled(fn, _union(c.fields for c in compiled), _union(c.facts for c in compiled))
+        needs = compiled[0].needs if key == "all" else None
+        return Compiled(fn, _union(c.fields for c in compiled), _union(c.facts for c in compiled),
+                        needs)
     if "not" in spec:
         inner = compile_matcher(spec["not"], user=user, screen=screen)
         return Compiled(_not(inner.matcher), inner.fields, inner.facts)
     if "fact" in spec:
-        return Compiled(_fact(spec), frozenset(), frozenset([str(spec["fact"])]))
+        name = str(spec["fact"])
+        return Compiled(_fact(spec), frozenset(), frozenset([name]), name)
     if "regex" in spec:
         field = spec.get("field", "text")
         if field not in TEXT_FIELDS:
