@@ -9,19 +9,20 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from inquirydesk import services
 from inquirydesk.model import Analysis, Seller
-from inquirydesk.planner import (Draft, ReplyPlan, Task, draft, from_analysis, plan,
-                                 projection)
 from inquirydesk.records import priority
 from inquirydesk.rules.rulebook import RulebookError
 from inquirydesk.seller import SellerError
-from inquirydesk.settings import Settings, load_settings
 from inquirydesk.sources import MappingError
+
+if TYPE_CHECKING:  # the planner loads when a planner command runs, not with every command
+    from inquirydesk.planner import Draft, ReplyPlan, Task
+    from inquirydesk.settings import Settings
 
 RULE = "=" * 72
 PATHS_HELP = "inquiries: .eml, folders, .mbox, platform exports"
@@ -44,6 +45,8 @@ def draft_command(
     settings = _settings()
     analyses, who = _analyse(paths, seller)
     folder = templates or getattr(settings, "drafts_dir", None)
+    from inquirydesk.planner import plan
+
     plans = [(a, plan(a, settings)) for a in analyses]
     rows = [(a, p, _draft(a, p, who, folder)) for a, p in plans]
     if as_json:
@@ -67,6 +70,8 @@ def plan_command(
     settings = _settings()
     analyses, _ = _analyse(paths, seller)
     now = datetime.now(UTC)
+    from inquirydesk.planner import from_analysis, plan, projection
+
     rows = [(a, plan(a, settings), projection(from_analysis(a), settings, now))
             for a in analyses]
     if as_json:
@@ -84,6 +89,8 @@ def plan_command(
 
 
 def _settings() -> Settings:
+    from inquirydesk.settings import load_settings
+
     try:
         return load_settings()
     except ValueError as exc:
@@ -101,6 +108,8 @@ def _analyse(paths: list[Path], seller: Path | None) -> tuple[list[Analysis], Se
 
 def _draft(a: Analysis, p: ReplyPlan, seller: Seller, folder: Path | None) -> Draft | None:
     try:
+        from inquirydesk.planner import draft
+
         return draft(a, p, seller, templates_dir=folder)
     except LookupError as exc:
         _fail(str(exc))
