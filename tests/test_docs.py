@@ -29,3 +29,23 @@ def test_every_command_is_documented():
         names += [f"{name} {sub}" for sub in subs] if subs else [name]
     missing = [n for n in names if f"inquirydesk {n}" not in text]
     assert missing == []
+
+
+def test_every_setting_is_documented_and_in_the_example():
+    from inquirydesk.settings import Settings
+
+    text = (DOCS / "settings.md").read_text(encoding="utf-8")
+    example = (DOCS.parent / "inquirydesk.example.yaml").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`{name}`" in text, name
+        assert f"{name}:" in example, name
+
+
+def test_the_example_settings_load(tmp_path, monkeypatch):
+    from inquirydesk.settings import load_settings
+
+    monkeypatch.setenv("INQUIRYDESK_CONFIG", str(DOCS.parent / "inquirydesk.example.yaml"))
+    settings = load_settings()
+    assert settings.mailboxes[0].read_only is True
+    assert "change me" not in repr(settings)  # secrets stay hidden
+    assert settings.follow_up.silent_days == [3, 7, 14]
