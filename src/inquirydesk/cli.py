@@ -288,8 +288,9 @@ def version() -> None:
 
 
 def _register_commands() -> None:
-    from inquirydesk import cli_planner
+    from inquirydesk import cli_archive, cli_planner
 
+    cli_archive.register(app)
     cli_planner.register(app)
 
 
