@@ -288,9 +288,10 @@ def version() -> None:
 
 
 def _register_commands() -> None:
-    from inquirydesk import cli_archive, cli_planner
+    from inquirydesk import cli_archive, cli_customers, cli_planner
 
     cli_archive.register(app)
+    cli_customers.register(app)
     cli_planner.register(app)
 
 

@@ -26,6 +26,8 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+
+from inquirydesk.store import hooks
 from sqlalchemy.orm import Session
 
 from inquirydesk.engine import Engine
@@ -69,6 +71,8 @@ def ingest(store: Store, items: Iterable[RawItem], engine: Engine, *,
     with Analyser(engine, workers) as analyser:
         for batch in _chunks(items, batch_size):
             summary += _ingest_batch(store, batch, analyser, channel_key, owner)
+            # buyers linked and buyers' answers recorded as soon as a batch is stored
+            hooks.after_batch(store, [fingerprint(item, channel_key) for item in batch])
             if committed is not None:
                 committed([(fingerprint(item, channel_key), item) for item in batch])
             if progress is not None:
