@@ -29,24 +29,13 @@ from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from inquirydesk.planner.summary import Summary, summarize, summary_html, summary_text, summary_xlsx
 from inquirydesk.planner.today import TodayTask, Tracked, today
 from inquirydesk.settings import Settings, ValueWeights
 from inquirydesk.store import Store
 from inquirydesk.store import buyers as buyer_store
+from inquirydesk.store import customers as queries
 from inquirydesk.store import outcomes as outcome_store
-from inquirydesk.store.schema import (
-    BouncingAddress,
-    Buyer,
-    EventRow,
-    InputRow,
-    InquiryRow,
-    MergeRow,
-    OrderRow,
-    OutcomeRow,
-)
 
 RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CNY": 0.14, "RMB": 0.14, "JPY": 0.0067,
          "AUD": 0.66, "CAD": 0.73, "HKD": 0.128, "CHF": 1.13, "AED": 0.272, "INR": 0.012,
@@ -231,22 +220,10 @@ class Customer:
 
 def _facts(store: Store) -> tuple[dict[int, list[InquiryFacts]], dict[int, list[OrderFacts]],
                                   dict[int, tuple[str, str]]]:
-    with store.session() as session:
-        active = {b.id: b for b in session.scalars(select(Buyer))}
-        merged = set(session.scalars(select(MergeRow.source_buyer_id).where(
-            MergeRow.undone_at.is_(None), MergeRow.source_buyer_id.is_not(None))))
-        inquiries: dict[int, list[InquiryFacts]] = defaultdict(list)
-        for buyer_id, received, grade, risk, intent, result in session.execute(
-                select(InquiryRow.buyer_id, InquiryRow.received_at, InquiryRow.grade,
-                       InquiryRow.risk, InquiryRow.intent, OutcomeRow.result)
-                .outerjoin(OutcomeRow, OutcomeRow.inquiry_id == InquiryRow.id)
-                .where(InquiryRow.buyer_id.is_not(None))):
-            inquiries[buyer_id].append(InquiryFacts(received, grade, risk, intent, result))
-        orders: dict[int, list[OrderFacts]] = defaultdict(list)
-        for o in session.scalars(select(OrderRow)):
-            orders[o.buyer_id].append(OrderFacts(o.buyer_id, o.date, o.amount, o.currency,
-                                                 o.profit, o.paid))
-        names = {b: (row.name, row.company) for b, row in active.items() if b not in merged}
+    stored_inquiries, stored_orders, names = queries.buyer_facts(store)
+    inquiries = {b: [InquiryFacts(f.received, f.grade, f.risk, f.intent, f.result) for f in fs]
+                 for b, fs in stored_inquiries.items()}
+    orders = {b: [OrderFacts(*o) for o in os] for b, os in stored_orders.items()}
     return inquiries, orders, names
 
 
@@ -323,17 +300,8 @@ def reactivate(store: Store, since: datetime | None = None, until: datetime | No
     inquiries, orders, _ = _facts(store)
     current = {b for b, os in orders.items() if lifecycle(inquiries.get(b, []), os, now)
                == "current"}
-    with store.session() as session:
-        bouncing = set(session.scalars(select(BouncingAddress.address)))
-        query = (select(InquiryRow, OutcomeRow.result)
-                 .outerjoin(OutcomeRow, OutcomeRow.inquiry_id == InquiryRow.id)
-                 .where(InquiryRow.risk == "none", InquiryRow.intent.not_in(NOT_REAL))
-                 .order_by(InquiryRow.received_at.desc(), InquiryRow.id.desc()))
-        if since is not None:
-            query = query.where(InquiryRow.received_at >= since)
-        if until is not None:
-            query = query.where(InquiryRow.received_at < until)
-        rows = session.execute(query).all()
+    bouncing = queries.bouncing_addresses(store)
+    rows = queries.safe_inquiries(store, NOT_REAL, since, until)
     seen: set[Any] = set()
     out: list[Reactivation] = []
     for row, result in rows:
@@ -380,13 +348,7 @@ BUYER_COLUMNS = ("id", "name", "company", "email", "country", "inquiries", "orde
 
 
 def inquiry_rows(store: Store) -> list[dict[str, Any]]:
-    with store.session() as session:
-        rows = session.execute(
-            select(InquiryRow, OutcomeRow.result, OutcomeRow.reason, InputRow.source,
-                   InputRow.channel)
-            .join(InputRow, InputRow.id == InquiryRow.input_id)
-            .outerjoin(OutcomeRow, OutcomeRow.inquiry_id == InquiryRow.id)
-            .order_by(InquiryRow.received_at, InquiryRow.id)).all()
+    rows = queries.inquiries_for_export(store)
     return [{"id": r.id, "received_at": r.received_at, "grade": r.grade, "risk": r.risk,
              "total": r.total, "country": r.country, "language": r.language,
              "intent": r.intent, "business_type": r.business_type,
@@ -446,21 +408,7 @@ def reactivation_xlsx(rows: Sequence[Reactivation], target: str | Path) -> None:
 
 def tracked(store: Store, since: datetime | None = None) -> list[Tracked]:
     """The stored inquiries as the planner tracks them (received since ``since``)."""
-    with store.session() as session:
-        query = (select(InquiryRow.id, InquiryRow.analysis, InquiryRow.received_at,
-                        InquiryRow.owner, OutcomeRow.result)
-                 .outerjoin(OutcomeRow, OutcomeRow.inquiry_id == InquiryRow.id)
-                 .order_by(InquiryRow.received_at, InquiryRow.id))
-        events = select(EventRow.inquiry_id, EventRow.at, EventRow.kind).where(
-            EventRow.kind.in_(CADENCE_KINDS)).order_by(EventRow.at, EventRow.id)
-        if since is not None:
-            query = query.where(InquiryRow.received_at >= since)
-            events = events.join(InquiryRow, InquiryRow.id == EventRow.inquiry_id).where(
-                InquiryRow.received_at >= since)
-        rows = session.execute(query).all()
-        per: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-        for inquiry_id, at, kind in session.execute(events):
-            per[inquiry_id].append((at, kind))
+    rows, per = queries.tracked_rows(store, CADENCE_KINDS, since)
     out = []
     for inquiry_id, analysis, received, owner, result in rows:
         evs = per.get(inquiry_id, [])
