@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -20,7 +19,7 @@ from inquirydesk.records import priority, to_record
 from inquirydesk.rules.engine import check_examples
 from inquirydesk.rules.rulebook import RulebookError, load_rulebook
 from inquirydesk.seller import SellerError
-from inquirydesk.sources import MappingError
+from inquirydesk.sources import MappingError, read_mapping
 
 app = typer.Typer(help="InquiryDesk: every buyer inquiry judged, explained and graded.",
                   no_args_is_help=True, add_completion=False)
@@ -50,15 +49,10 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:
-    if path is None:
-        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        _fail(f"{path}: cannot read the column mapping: {exc}")
-    if not isinstance(data, dict):
-        _fail(f"{path}: a column mapping is a YAML mapping of 'their column: our column'")
-    return {str(k): str(v) for k, v in data.items()}
+        return read_mapping(path) if path is not None else None
+    except MappingError as exc:
+        _fail(str(exc))
 
 
 @app.command()

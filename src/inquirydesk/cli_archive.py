@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-import yaml
 from pydantic import ValidationError
 from rich import box
 from rich.cells import cell_len, set_cell_size
@@ -31,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from inquirydesk import archive
 from inquirydesk.mailboxes import FetchSummary
 from inquirydesk.settings import Settings, load_settings
-from inquirydesk.sources import MappingError
+from inquirydesk.sources import MappingError, read_mapping
 from inquirydesk.store import Failure, ImportSummary, InboxItem, StoreError
 
 out = Console(soft_wrap=True)
@@ -211,15 +210,10 @@ def _settings() -> Settings:
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:
-    if path is None:
-        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        _fail(f"{path}: cannot read the column mapping: {exc}")
-    if not isinstance(data, dict):
-        _fail(f"{path}: a column mapping is a YAML mapping of 'their column: our column'")
-    return {str(k): str(v) for k, v in data.items()}
+        return read_mapping(path) if path is not None else None
+    except MappingError as exc:
+        _fail(str(exc))
 
 
 @contextmanager

@@ -11,10 +11,11 @@ from pathlib import Path
 from inquirydesk.model import RawItem
 from inquirydesk.sources.files import is_corpus, iter_mbox, iter_path
 from inquirydesk.sources.jsonl import iter_jsonl
-from inquirydesk.sources.platform import MappingError, check_mapping, iter_csv, iter_xlsx
+from inquirydesk.sources.platform import (MappingError, check_mapping, iter_csv, iter_xlsx,
+                                          read_mapping)
 
 __all__ = ["MappingError", "is_corpus", "iter_csv", "iter_inputs", "iter_jsonl", "iter_mbox",
-           "iter_path", "iter_xlsx"]
+           "iter_path", "iter_xlsx", "read_mapping"]
 
 
 def iter_inputs(paths: Iterable[str | Path],

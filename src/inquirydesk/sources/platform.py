@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 
+import yaml
 from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -83,6 +84,18 @@ def normalise_header(name: str) -> str:
 
 _ALIAS_INDEX = {normalise_header(alias): column
                 for column, aliases in ALIASES.items() for alias in (column, *aliases)}
+
+
+def read_mapping(path: str | Path) -> dict[str, str]:
+    """A column mapping file: YAML of ``their header: schema column``; raises MappingError."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise MappingError(f"{path}: cannot read the column mapping: {exc}") from None
+    if not isinstance(data, dict):
+        raise MappingError(f"{path}: a column mapping is a YAML mapping of "
+                           "'their column: our column'")
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def check_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
