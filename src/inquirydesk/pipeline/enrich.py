@@ -231,7 +231,7 @@ def enrich(inquiry: Inquiry, seller: Seller) -> Identity:
     """Who sent the inquiry and where they really are; never raises."""
     try:
         return _enrich(inquiry, seller)
-    except Exception:  # noqa: BLE001 - a malformed inquiry still yields an identity
+    except Exception:
         email = inquiry.sender.email if inquiry.sender else ""
         return Identity(email=email, mail_domain=email.rpartition("@")[2])
 
@@ -887,7 +887,7 @@ def _judge(votes: list[tuple[str, str, float]], inquiry: Inquiry, phones: tuple[
     if clock is not None and clock.utcoffset() == CHINA_OFFSET and (
             traces := _rival_traces(inquiry, phones, email)) and (
             not best or not zone_matches(country_timezone(best), clock)):
-        rival = tuple(f"{t}:CN" for t in traces) + ("offset:CN",)
+        rival = (*(f"{t}:CN" for t in traces), "offset:CN")
         return "CN", tuple(dict.fromkeys(rival + evidence))
     return best, evidence
 

@@ -59,7 +59,7 @@ def parse(item: RawItem) -> Inquiry:
         if item.row is not None:
             return _parse_row(item.source, item.channel, item.row)
         return Inquiry(item.source, item.channel, defects=("empty item",))
-    except Exception as exc:  # noqa: BLE001 - the last resort: parse promises never to raise
+    except Exception as exc:
         return Inquiry(item.source, item.channel,
                        defects=(f"parse error: {type(exc).__name__}: {exc}",))
 

@@ -66,8 +66,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "suppliers_contacted": ("联系供应商数", "发送供应商数", "Suppliers Contacted", "Suppliers"),
     "verified_buyer": ("认证买家", "是否认证", "Verified", "Verified Buyer"),
     "subject": ("主题", "标题", "询盘主题", "Subject"),
-    "message": ("留言内容", "内容", "询盘内容", "消息", "留言", "正文", "Message", "Content", "Body",
-                "Inquiry Content", "Inquiry Message", "Message Content", "Text"),
+    "message": ("留言内容", "内容", "询盘内容", "消息", "留言", "正文", "Message", "Content",
+                "Body", "Inquiry Content", "Inquiry Message", "Message Content", "Text"),
     "attachments": ("附件", "Attachments", "Attachment", "Files"),
 }
 
