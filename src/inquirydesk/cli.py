@@ -282,11 +282,12 @@ def version() -> None:
 
 
 def _register_commands() -> None:
-    from inquirydesk import cli_archive, cli_customers, cli_planner
+    from inquirydesk import cli_archive, cli_customers, cli_planner, cli_web
 
     cli_archive.register(app)
     cli_customers.register(app)
     cli_planner.register(app)
+    cli_web.register(app)
 
 
 _register_commands()
