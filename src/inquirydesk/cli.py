@@ -281,7 +281,16 @@ def version() -> None:
     out.print(f"inquirydesk {__version__}")
 
 
-def _register_commands() -> None:
+# The judging commands answer in well under a second; the archive, planner and desk
+# commands pull in the database, IMAP and web stacks, so they are only loaded when the
+# command line may need them (any other command, or help).
+JUDGING_COMMANDS = frozenset({"analyze", "eval", "rules", "demo", "version"})
+
+
+def _register_commands(argv: list[str] = sys.argv[1:]) -> None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in JUDGING_COMMANDS and "--help" not in argv:
+        return
     from inquirydesk import cli_archive, cli_customers, cli_planner, cli_web
 
     cli_archive.register(app)
