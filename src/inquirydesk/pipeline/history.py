@@ -7,10 +7,11 @@ the inquiries analysed together; the archive answers them from everything stored
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from inquirydesk.model import Fields, Identity, Inquiry
@@ -52,25 +53,30 @@ class NoHistory:
 
 
 class BatchHistory:
-    """History within one batch of inquiries."""
+    """History within one batch of inquiries.
+
+    Repeats are looked up in each mailbox's inquiries sorted by time, so a list address
+    with thousands of messages costs a binary search, not a scan per message.
+    """
 
     def __init__(self, seen: Iterable[Seen]):
-        self._by_email: dict[str, list[Seen]] = {}
+        by_email: dict[str, list[Seen]] = {}
         self._by_region: dict[str, list[Seen]] = {}
         for s in seen:
-            if s.email:
-                self._by_email.setdefault(s.email, []).append(s)
+            if s.email and not s.reply:
+                by_email.setdefault(s.email, []).append(s)
             if s.region and s.products:
                 self._by_region.setdefault(s.region, []).append(s)
+        self._timeline = {email: _Timeline(items) for email, items in by_email.items()}
 
     def echoes(self, seen: Seen) -> Echoes:
         return Echoes(repeats=self._repeats(seen), siblings=self._siblings(seen))
 
     def _repeats(self, seen: Seen) -> tuple[str, ...]:
-        if seen.reply or not seen.email:
+        timeline = self._timeline.get(seen.email)
+        if seen.reply or timeline is None:
             return ()
-        return tuple(o.source for o in self._by_email.get(seen.email, ())
-                     if o.source != seen.source and not o.reply and _near(o.when, seen.when))
+        return tuple(s for s in timeline.near(seen.when, REPEAT_WINDOW) if s != seen.source)
 
     def _siblings(self, seen: Seen) -> tuple[str, ...]:
         if not seen.region or not seen.products or seen.reply:
@@ -79,6 +85,31 @@ class BatchHistory:
                      if o.email != seen.email and o.products & seen.products
                      and not o.reply and _near(o.when, seen.when, days=30)}
         return tuple(sorted(mailboxes))
+
+
+MAX_ECHOES = 50  # enough to show and count; a list address may have thousands
+
+
+class _Timeline:
+    """One mailbox's inquiries by time; undated ones are near every date."""
+
+    def __init__(self, items: list[Seen]):
+        dated = sorted((_stamp(s.when), s.source) for s in items if s.when is not None)
+        self._stamps = [stamp for stamp, _ in dated]
+        self._sources = [source for _, source in dated]
+        self._undated = [s.source for s in items if s.when is None]
+
+    def near(self, when: datetime | None, window: timedelta) -> list[str]:
+        if when is None:
+            return (self._undated + self._sources)[:MAX_ECHOES]
+        stamp, span = _stamp(when), window.total_seconds()
+        low = bisect_left(self._stamps, stamp - span)
+        high = bisect_right(self._stamps, stamp + span)
+        return (self._undated + self._sources[low:high])[:MAX_ECHOES]
+
+
+def _stamp(when: datetime) -> float:
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _near(a: datetime | None, b: datetime | None, days: int = 14) -> bool:
