@@ -30,10 +30,11 @@ class Subject:
 def fire(rules: Iterable[Rule], subject: Subject) -> list[Evidence]:
     """Evidence for every rule that matches, in rulebook order."""
     out = []
-    facts = subject.facts
+    facts, hits = subject.facts, subject.hits
     for rule in rules:
-        needs = rule.compiled.needs
-        if needs is not None and needs not in facts:
+        needs, key = rule.compiled.needs, rule.compiled.key
+        if (needs is not None and needs not in facts) or (
+                key is not None and hits is not None and key not in hits):
             continue
         quote = rule.compiled.matcher(subject)
         if quote is not None:

@@ -71,6 +71,7 @@ class Compiled:
     fields: frozenset[str]  # text fields read, for documentation and stats
     facts: frozenset[str]  # facts read
     needs: str | None = None  # a fact without which it cannot match: a cheap first test
+    key: tuple[str, bool, int] | None = None  # a screened pattern it cannot match without
 
 
 def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = None) -> Compiled:
@@ -84,9 +85,9 @@ def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = No
         compiled = [compile_matcher(p, user=user, screen=screen) for p in parts]
         fn = _any([c.matcher for c in compiled]) if key == "any" else _all(
             [c.matcher for c in compiled])
-        needs = compiled[0].needs if key == "all" else None
+        first = compiled[0] if key == "all" else Compiled(fn, frozenset(), frozenset())
         return Compiled(fn, _union(c.fields for c in compiled), _union(c.facts for c in compiled),
-                        needs)
+                        first.needs, first.key)
     if "not" in spec:
         inner = compile_matcher(spec["not"], user=user, screen=screen)
         return Compiled(_not(inner.matcher), inner.fields, inner.facts)
@@ -97,7 +98,8 @@ def compile_matcher(spec: Any, *, user: bool = False, screen: Screen | None = No
         field = spec.get("field", "text")
         if field not in TEXT_FIELDS:
             raise MatcherError(f"unknown field {field!r}; one of {', '.join(TEXT_FIELDS)}")
-        return Compiled(_regex(spec, field, user, screen), frozenset([field]), frozenset())
+        matcher, key = _regex(spec, field, user, screen)
+        return Compiled(matcher, frozenset([field]), frozenset(), key=key)
     raise MatcherError(f"unknown matcher keys {sorted(spec)}; use fact, regex, any, all or not")
 
 
@@ -136,7 +138,8 @@ def _fact(spec: Mapping[str, Any]) -> Matcher:
     return match
 
 
-def _regex(spec: Mapping[str, Any], field: str, user: bool, screen: Screen | None) -> Matcher:
+def _regex(spec: Mapping[str, Any], field: str, user: bool,
+           screen: Screen | None) -> tuple[Matcher, tuple[str, bool, int] | None]:
     pattern = spec["regex"]
     if not isinstance(pattern, str) or not pattern:
         raise MatcherError("'regex' needs a non-empty pattern")
@@ -158,7 +161,7 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool, screen: Screen | Non
                 return _quote(list(found.values()))
         return None
 
-    return match
+    return match, key
 
 
 class Screen:
