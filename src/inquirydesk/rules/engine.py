@@ -22,9 +22,16 @@ class Subject:
     facts: Mapping[str, Fact] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     hits: frozenset | None = None
+    _utf8: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def screened(self, key: tuple[str, bool, int]) -> bool:
         return self.hits is None or key in self.hits
+
+    def encoded(self, name: str) -> bytes:
+        data = self._utf8.get(name)
+        if data is None:
+            data = self._utf8[name] = self.texts.get(name, "").encode("utf-8", "replace")
+        return data
 
 
 def fire(rules: Iterable[Rule], subject: Subject) -> list[Evidence]:

@@ -57,6 +57,9 @@ class Subject(Protocol):
     def screened(self, key: tuple[str, bool, int]) -> bool:
         """False when a one-pass screen of the texts showed this pattern cannot match."""
 
+    def encoded(self, field: str) -> bytes:
+        """The text field as UTF-8, for RE2."""
+
 
 class MatcherError(ValueError):
     """A ``when:`` mapping that does not make a matcher."""
@@ -154,9 +157,14 @@ def _regex(spec: Mapping[str, Any], field: str, user: bool,
         if not text or (key is not None and not subject.screened(key)):
             return None
         found: dict[str, str] = {}
-        for n, m in enumerate(search(text)):
+        # RE2 reads UTF-8: handing it the text encoded once per message spares it
+        # encoding the text again and mapping byte offsets back for every pattern
+        for n, m in enumerate(search(subject.encoded(field) if on_re2 else text)):
+            quote = m.group(0)
+            if on_re2:
+                quote = quote.decode("utf-8", "replace")
             # with ``distinct``, one word said thrice is one sign, not three
-            found.setdefault(m.group(0).casefold() if distinct else str(n), m.group(0))
+            found.setdefault(quote.casefold() if distinct else str(n), quote)
             if len(found) >= min_count:
                 return _quote(list(found.values()))
         return None
