@@ -51,9 +51,10 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handlers(app)
     _middleware(app)
-    from inquirydesk.web import routes
+    from inquirydesk.web import routes, routes_admin, routes_api, routes_buyers, routes_dashboard
 
-    app.include_router(routes.router)
+    for module in (routes, routes_buyers, routes_dashboard, routes_admin, routes_api):
+        app.include_router(module.router)
     return app
 
 

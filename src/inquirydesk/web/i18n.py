@@ -1,7 +1,8 @@
 """中文 and English: Babel catalogs compiled in memory at start-up, dates and numbers by locale.
 
-The catalogs are ``locales/<lang>/LC_MESSAGES/messages.po``; English is the source
-language, so it needs none.  Compiling the ``.po`` when the app starts means no build step.
+The catalogs are ``locales/<lang>/LC_MESSAGES/*.po`` (one file per part of the desk, merged
+into one catalog); English is the source language, so it needs none.  Compiling the ``.po``
+files when the app starts means no build step.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -25,11 +27,15 @@ DEFAULT = "zh"
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
+    files = sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po"))
+    if not files:
         return gettext.NullTranslations()
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    catalog = Catalog(locale=lang)
+    for po in files:
+        with po.open("rb") as f:
+            for message in read_po(f, locale=lang):
+                if message.id and message.string:
+                    catalog[message.id] = message
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

@@ -83,6 +83,13 @@ class InquiryView:
 # ---------------------------------------------------------------------- who sees what
 
 
+def require(user: User, *roles: str) -> None:
+    """Forbidden unless the user has one of ``roles`` (e.g. settings: admin and manager)."""
+    if user.role not in roles:
+        raise Forbidden(f"this needs the role {' or '.join(roles)}; {user.username} is "
+                        f"{user.role}")
+
+
 def can_see(user: User, owner: str) -> bool:
     return user.sees_all or owner in ("", user.username)
 
