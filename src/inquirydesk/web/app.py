@@ -45,6 +45,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store or Store.open(settings.database)
     app.state.seller = core.seller_for([], settings.seller)
+    app.state.engine = None  # see engine(request)
     app.state.sessions = Sessions(secret_key(settings.data_dir))
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                       autoescape=select_autoescape(["html"]))
@@ -59,6 +60,24 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
 
 
 # ---------------------------------------------------------------------- request helpers
+
+
+def engine(request: Request):
+    """The analysis engine (settings' seller and rules), built on first use and kept.
+
+    ``forget_engine`` drops it after the rulebook or the seller profile changed.
+    """
+    state = request.app.state
+    if getattr(state, "engine", None) is None:
+        from inquirydesk.archive import engine_for
+
+        state.engine = engine_for(state.settings)
+    return state.engine
+
+
+def forget_engine(request: Request) -> None:
+    request.app.state.engine = None
+    request.app.state.seller = core.seller_for([], request.app.state.settings.seller)
 
 
 def session(request: Request) -> dict[str, Any]:
