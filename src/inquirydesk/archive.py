@@ -17,14 +17,19 @@ from inquirydesk.engine import Engine
 from inquirydesk.mailboxes import FetchSummary
 from inquirydesk.settings import Settings
 from inquirydesk.sources import iter_inputs
+from inquirydesk.store import assign
 from inquirydesk.store import Failure, GradeChange, ImportSummary, InboxItem, Store
 
 Progress = Callable[[int], None]
 
 
 def open_store(settings: Settings) -> Store:
-    """The archive the settings name (SQLite in ``data_dir`` unless ``database_url``)."""
-    return Store.open(settings.database)
+    """The archive the settings name (SQLite in ``data_dir`` unless ``database_url``),
+    assigning new inquiries by the settings' rules (or the seller's people and markets)."""
+    store = Store.open(settings.database)
+    assign.configure(store, assign.Rules.of(settings.assignment,
+                                            services.seller_for([], settings.seller)))
+    return store
 
 
 def engine_for(settings: Settings, paths: Sequence[str | Path] = ()) -> Engine:

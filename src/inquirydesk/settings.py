@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
@@ -55,6 +55,57 @@ class ValueWeights(BaseModel):
     major_at: float = 50  # score for a major customer
 
 
+class AssignmentRule(BaseModel):
+    """One assignment rule: every condition given must hold; an empty one holds always.
+
+    ``markets``: ISO country codes or market names ("DE", "Germany", "Latin America");
+    ``products``: catalog ids or categories; ``languages``: ISO 639-1 codes.  Several
+    ``owners`` (desk usernames) share the rule's inquiries in turn.
+    """
+
+    id: str  # stable: names the rule in the assignment log and keeps its turn
+    owners: list[str]
+    markets: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an assignment rule needs an id")
+        return value.strip()
+
+    @field_validator("owners")
+    @classmethod
+    def _owned(cls, value: list[str]) -> list[str]:
+        owners = [o.strip() for o in value if o.strip()]
+        if not owners:
+            raise ValueError("an assignment rule needs at least one owner")
+        return owners
+
+
+class Assignment(BaseModel):
+    """Who new, safe inquiries go to: the first matching rule; none matching, the pool.
+
+    With no ``rules``, ``seller_people`` makes one rule per person of the seller profile
+    whose desk user is found (username or display name = English name, name or mail
+    name): their markets, their inquiries.
+    """
+
+    rules: list[AssignmentRule] = Field(default_factory=list)
+    seller_people: bool = True
+
+    @field_validator("rules")
+    @classmethod
+    def _unique(cls, value: list[AssignmentRule]) -> list[AssignmentRule]:
+        ids = [r.id for r in value]
+        doubled = sorted({i for i in ids if ids.count(i) > 1})
+        if doubled:
+            raise ValueError(f"assignment rule ids must be unique: {', '.join(doubled)}")
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INQUIRYDESK_", env_nested_delimiter="__",
                                       extra="forbid")
@@ -69,6 +120,7 @@ class Settings(BaseSettings):
     mailboxes: list[Mailbox] = Field(default_factory=list)
     follow_up: FollowUp = Field(default_factory=FollowUp)
     value: ValueWeights = Field(default_factory=ValueWeights)
+    assignment: Assignment = Field(default_factory=Assignment)
 
     @property
     def database(self) -> str:

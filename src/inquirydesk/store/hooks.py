@@ -1,7 +1,8 @@
 """What the customer archive does after each committed ingest batch.
 
 ``after_batch(store, fingerprints)`` links the batch's new inquiries to their buyers and
-records ``buyer_answered`` on the earlier inquiries they answer.  It is idempotent:
+records ``buyer_answered`` on the earlier inquiries they answer, and assigns the new, safe
+pool inquiries by the store's assignment rules (``store/assign.py``).  It is idempotent:
 inquiries that already have a buyer are left alone and an answer is recorded once.
 ``committed(store)`` wraps it for ``Store.ingest(..., committed=...)``.
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from inquirydesk.store.assign import assign_in, rules_for
 from inquirydesk.store.buyers import link_in
 from inquirydesk.store.outcomes import answers_in
 from inquirydesk.store.schema import InputRow, InquiryRow
@@ -29,6 +31,7 @@ def after_batch(store: Store, fingerprints: Sequence[str]) -> None:
         if ids:
             link_in(session, ids)
             answers_in(session, ids)
+            assign_in(session, ids, rules_for(store))  # new, safe inquiries to their owners
 
 
 def committed(store: Store, then: Callable[[list[tuple[str, Any]]], None] | None = None
