@@ -116,35 +116,51 @@ def _read(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulebookError(f"cannot read: {exc}", path=str(path)) from None
+    return _parse(text, str(path))
+
+
+def _parse(text: str, source: str) -> dict:
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise RulebookError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
+        raise RulebookError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=source,
                             line=mark.line + 1 if mark else 0) from None
     if data is None:
         return {"rules": [], "settings": {}}
     if not isinstance(data, dict):
-        raise RulebookError("the top level must be a mapping with 'rules'", path=str(path))
+        raise RulebookError("the top level must be a mapping with 'rules'", path=source)
     unknown = set(data) - {"rules", "settings", "version", "__line__"}
     if unknown:
-        raise RulebookError(f"unknown top-level keys {sorted(unknown)}", path=str(path))
+        raise RulebookError(f"unknown top-level keys {sorted(unknown)}", path=source)
     return data
 
 
 def load_rulebook(user_path: str | Path | None = None) -> Rulebook:
     """The shipped rulebook, with the user's file merged over it when given."""
+    if user_path is None:
+        return _assemble([])
+    return _assemble([(str(user_path), _read(Path(user_path)))])
+
+
+def load_layers(*layers: tuple[str, str]) -> Rulebook:
+    """The shipped rulebook with user layers merged over it in order, each given as
+    ``(source, YAML text)``: the web desk tries a change over the user's file before it
+    is saved.  Mistakes name the layer's source, the rule id and the line in its text."""
+    return _assemble([(source, _parse(text, source)) for source, text in layers])
+
+
+def _assemble(layers: list[tuple[str, dict]]) -> Rulebook:
     base = _read(default_path())
     entries = _index(base.get("rules") or [], "default")
     settings = _strip(base.get("settings") or {})
-    if user_path is not None:
-        user = _read(Path(user_path))
-        _merge_rules(entries, user.get("rules") or [], str(user_path))
+    for source, user in layers:
+        _merge_rules(entries, user.get("rules") or [], source)
         settings = _merge_settings(settings, _strip(user.get("settings") or {}))
     screener = Screen()
     rules = tuple(_build(e, screener) for e in entries.values()
                   if e.get("enabled", True) is not False)
-    _check_settings(settings, str(user_path or default_path()))
+    _check_settings(settings, layers[-1][0] if layers else str(default_path()))
     return Rulebook(rules, settings, _hash(entries, settings), screener)
 
 

@@ -1,9 +1,14 @@
 """Who is asking: signed session cookies for people, bearer tokens for machines, and CSRF.
 
-The session is a cookie signed with itsdangerous (username, CSRF token, language); it
-holds no secret and cannot be forged without the key.  Every POST made with the cookie
-must carry the session's CSRF token (form field ``csrf`` or header ``X-CSRF-Token``);
-bearer-token requests carry no ambient credentials and need none.
+The session is a cookie signed with itsdangerous (username, CSRF token, language, and the
+user's session epoch when it was opened); it holds no secret and cannot be forged without
+the key.  A signed cookie cannot be taken back, so each request checks its epoch against
+the user's (``inquirydesk.store.desk.session_user``): bumping the epoch (new password,
+user disabled, "sign out everywhere") ends every session of that user.
+
+Every POST made with the cookie must carry the session's CSRF token (form field ``csrf``
+or header ``X-CSRF-Token``); bearer-token requests carry no ambient credentials and need
+none.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ import hmac
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from inquirydesk.store.desk import User
 
 COOKIE = "inquirydesk_session"
 MAX_AGE = 14 * 24 * 3600
@@ -50,6 +58,12 @@ class Sessions:
 
     def dump(self, session: dict[str, Any]) -> str:
         return self.signer.dumps(session)
+
+
+def open_session(session: dict[str, Any], user: User) -> None:
+    """Sign ``user`` in on this session, in the user's current session epoch."""
+    session["u"], session["e"] = user.username, user.epoch
+    session["l"] = session.get("l") or user.language
 
 
 def csrf_ok(session: dict[str, Any], offered: str | None) -> bool:
