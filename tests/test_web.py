@@ -7,6 +7,8 @@ The archive is the bundled demo imported once per module into a temporary SQLite
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from itertools import pairwise
 from importlib import resources
 from pathlib import Path
 
@@ -278,3 +280,58 @@ def test_users_add_makes_a_user_who_can_sign_in(tmp_path, monkeypatch) -> None:
         assert desk.authenticate(store, "sunny", "s3cret").role == "manager"
         assert desk.authenticate(store, "sunny", "wrong") is None
     assert "sunny" in runner.invoke(app, ["users", "list"]).output
+
+
+def test_the_inbox_puts_the_reply_due_first_and_pages(client, store) -> None:
+    sign_in(client, "boss", "boss-pw")
+    data = client.get("/api/inbox").json()
+    items = data["items"]
+    assert data["filters"]["status"] == "new" and {i["status"] for i in items} == {"new"}
+    for a, b in pairwise(items):
+        if a["grade"] == b["grade"]:
+            assert a["received_at"] <= b["received_at"]  # the longest waiting is due first
+    for i in items:
+        hours = 6 if i["grade"] in "AB" else 24
+        received = datetime.fromisoformat(i["received_at"])
+        assert datetime.fromisoformat(i["due"]["at"]) == received + timedelta(hours=hours)
+    everything = client.get("/api/inbox?status=all").json()
+    assert everything["count"] >= data["count"] and not everything["more"]
+    assert client.get("/api/inbox?page=2").json()["items"] == []
+    bad = client.get("/api/inbox?status=maybe")
+    assert bad.status_code == 400 and "status" in bad.json()["error"]
+    assert client.get("/api/inbox?page=x").status_code == 400
+    assert "overdue" in client.get("/inbox").text  # the demo's inquiries are weeks old
+
+
+def test_an_edited_draft_is_kept_until_reset(client, store) -> None:
+    token = sign_in(client, "mandy", "mandy-pw")
+    found = find(store, "Private label cookware")
+    headers = {"X-CSRF-Token": token}
+    planned = client.get(f"/api/inquiries/{found}").json()["draft"]["text"]
+    saved = client.put(f"/api/inquiries/{found}/draft", headers=headers,
+                       json={"subject": "Re: your inquiry", "text": "Dear buyer, 报价见附件"})
+    assert saved.status_code == 200 and saved.json()["by"] == "mandy"
+    data = client.get(f"/api/inquiries/{found}").json()
+    assert data["edited_draft"]["text"] == "Dear buyer, 报价见附件"
+    assert data["draft"]["text"] == planned  # the plan's draft is still there to go back to
+    assert "报价见附件" in client.get(f"/inquiries/{found}").text
+    empty = client.put(f"/api/inquiries/{found}/draft", headers=headers, json={"text": ""})
+    assert empty.status_code == 422 and "text" in empty.json()["error"]
+    assert client.put(f"/api/inquiries/{found}/draft", json={"text": "x"}).status_code == 403
+    reset = client.post(f"/inquiries/{found}/draft", data={"csrf": token, "action": "reset"})
+    assert reset.status_code == 200
+    assert client.get(f"/api/inquiries/{found}").json()["edited_draft"] is None
+    jasons = find(store, "Cotización")
+    assert client.put(f"/api/inquiries/{jasons}/draft", headers=headers,
+                      json={"text": "mine now"}).status_code == 403
+
+
+def test_marking_replied_records_it_and_starts_the_follow_ups(client, store) -> None:
+    token = sign_in(client, "boss", "boss-pw")
+    found = find(store, "Primeira importação")
+    done = client.post(f"/api/inquiries/{found}/replied", headers={"X-CSRF-Token": token})
+    assert done.status_code == 200 and done.json()["status"] == "replied"
+    events = client.get(f"/api/inquiries/{found}").json()["events"]
+    assert [e["kind"] for e in events][-1] == "replied" and events[-1]["by"] == "boss"
+    assert found not in [i["id"] for i in client.get("/api/inbox").json()["items"]]
+    assert found in [i["id"] for i in client.get("/api/inbox?status=replied").json()["items"]]

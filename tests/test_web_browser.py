@@ -116,3 +116,55 @@ def test_hostile_html_runs_nothing_and_loads_nothing_from_outside(desk, page) ->
     outside = [u for u in page.requests if not u.startswith(base)]
     assert outside == [], outside
     assert errors == []
+
+
+def test_edit_a_draft_mark_it_replied_and_record_the_outcome(desk, page) -> None:
+    base, store = desk
+    sign_in(page, base, "mandy", "mandy-pw")
+    inquiry = find(store, "RE: Quotation")
+    page.goto(f"{base}/inquiries/{inquiry}")
+    page.fill("textarea#draft", "Dear Rachel,\n\nPrices for HX-CS201 attached. 谢谢\n")
+    page.click("#save-draft")
+    page.wait_for_url(f"{base}/inquiries/{inquiry}#draft")
+    assert "谢谢" in page.locator("textarea#draft").input_value()
+    assert page.locator("#draft-saved").is_visible()
+    page.reload()
+    assert "Prices for HX-CS201 attached" in page.locator("textarea#draft").input_value()
+    page.click("#mark-replied")
+    page.wait_for_load_state()
+    assert page.locator("#mark-replied").count() == 0
+    assert store.get(inquiry).item.status == "replied"
+    page.fill("form.outcome input[name=reason]", "price too high")
+    page.click("form.outcome button[value=lost]")
+    page.wait_for_load_state()
+    assert store.get(inquiry).item.status == "closed"
+    assert "price too high" in page.locator("#events").inner_text()
+
+
+def test_a_salesperson_cannot_open_another_salespersons_inquiry(desk, page) -> None:
+    base, store = desk
+    sign_in(page, base, "mandy", "mandy-pw")
+    jasons = find(store, "Cotización")
+    assert "Cotización" not in page.locator("table.inbox").inner_text()
+    response = page.goto(f"{base}/inquiries/{jasons}")
+    assert response.status == 403
+    assert page.locator("textarea#draft").count() == 0
+
+
+def test_every_page_keeps_to_the_content_security_policy(desk, page) -> None:
+    """No page of our own may trip the policy (an inline style or script would) or throw."""
+    base, store = desk
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text)
+            if "Content Security Policy" in m.text or m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in(page, base, "boss", "boss-pw")
+    inquiry = find(store, "RE: Quotation")
+    buyer = store.get(inquiry).item.buyer_id
+    for path in ("/inbox", "/risky", "/today", "/buyers", f"/buyers/{buyer}", "/dashboard",
+                 "/rules", "/settings", f"/inquiries/{inquiry}"):
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").count() >= 1, path
+    assert problems == []

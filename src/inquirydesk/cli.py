@@ -199,10 +199,20 @@ def _print_folder(folder, misses: bool) -> None:
 def demo(
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
     explain: bool = typer.Option(False, "--explain", "-e"),
+    serve: bool = typer.Option(True, "--serve/--no-serve",
+                               help="then open the web desk on the demo archive"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="keep the demo archive here (default: a temporary folder)"),
 ) -> None:
-    """Analyse the bundled demo seller's inquiries."""
+    """Analyse the bundled demo seller's inquiries, then open the web desk on them."""
     folder = Path(str(resources.files("inquirydesk") / "demo"))
     analyze([folder], seller=None, rules=None, mapping=None, fmt=fmt, explain=explain)
+    if serve and fmt is Format.table:
+        from inquirydesk.demo_desk import open_demo_desk
+
+        open_demo_desk(host, port, data_dir, say=out.print)
 
 
 @rules_app.command("show")

@@ -148,10 +148,13 @@ class Store:
 
     def inbox(self, grade: Filter = None, risk: Filter = None, country: Filter = None,
               owner: Filter = None, status: Filter = None, language: Filter = None,
-              limit: int = 50, offset: int = 0) -> list[InboxItem]:
+              limit: int = 50, offset: int = 0, order: str = "priority") -> list[InboxItem]:
         """Inquiries by priority: safe before risky, then grade, total, newest.
 
-        Each filter takes one value or several; None means any.
+        ``order="due"`` puts the answer that is due first on top instead: safe before
+        risky, then grade, then the one waiting longest (a grade's reply is due a fixed
+        time after arrival, so the oldest is due first).  Each filter takes one value or
+        several; None means any.
         """
         query = _items()
         for column, value in ((InquiryRow.grade, _upper(grade)), (InquiryRow.risk, risk),
@@ -159,7 +162,7 @@ class Store:
                               (InquiryRow.status, status), (InquiryRow.language, language)):
             if value is not None:
                 query = query.where(column.in_([value] if isinstance(value, str) else value))
-        return self._items(query, limit, offset)
+        return self._items(query, limit, offset, order)
 
     def search(self, text: str, limit: int = 50) -> list[InboxItem]:
         """Inquiries holding every word of ``text`` (subject, body, buyer, products).
@@ -291,14 +294,19 @@ class Store:
 
     # ------------------------------------------------------------------ helpers
 
-    def _items(self, query: Select, limit: int, offset: int) -> list[InboxItem]:
-        query = query.order_by(*PRIORITY).limit(max(0, limit)).offset(max(0, offset))
+    def _items(self, query: Select, limit: int, offset: int,
+               order: str = "priority") -> list[InboxItem]:
+        if order not in ORDERS:
+            raise StoreError(f"order {order!r} is not one of {', '.join(ORDERS)}")
+        query = query.order_by(*ORDERS[order]).limit(max(0, limit)).offset(max(0, offset))
         with self.session() as session:
             return [InboxItem(*row) for row in session.execute(query)]
 
 
 PRIORITY = (InquiryRow.risky, InquiryRow.grade, InquiryRow.total.desc(),
             InquiryRow.received_at.desc(), InquiryRow.id.desc())
+DUE = (InquiryRow.risky, InquiryRow.grade, InquiryRow.received_at, InquiryRow.id)
+ORDERS = {"priority": PRIORITY, "due": DUE}
 _ITEM_COLUMNS = (InquiryRow.id, InputRow.source, InputRow.channel, InquiryRow.received_at,
                  InquiryRow.grade, InquiryRow.risk, InquiryRow.total, InquiryRow.probability,
                  InquiryRow.country, InquiryRow.language, InquiryRow.intent,

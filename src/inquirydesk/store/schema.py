@@ -141,6 +141,9 @@ _by_priority("ix_inquiries_grade_priority", InquiryRow.grade)
 _by_priority("ix_inquiries_country_priority", InquiryRow.country)
 _by_priority("ix_inquiries_owner_priority", InquiryRow.owner)
 _by_priority("ix_inquiries_status_priority", InquiryRow.status)
+# The desk's "due first" order (open inquiries, grade, longest waiting): see Store.inbox.
+Index("ix_inquiries_status_due", InquiryRow.status, InquiryRow.risky, InquiryRow.grade,
+      InquiryRow.received_at, InquiryRow.id)
 
 
 class BouncingAddress(Base):

@@ -8,10 +8,12 @@ files, images only from ourselves (or ``data:``), no frames, forms only to ourse
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi import Path as FastPath
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,6 +22,7 @@ from jinja2_fragments import render_block
 from inquirydesk import services as core
 from inquirydesk.settings import Settings
 from inquirydesk.store import Store
+from inquirydesk.store import assign as assigning
 from inquirydesk.store import desk as people
 from inquirydesk.web import services
 from inquirydesk.web.auth import COOKIE, MAX_AGE, Sessions, csrf_ok, secret_key
@@ -29,6 +32,10 @@ HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{extra}; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+# A stored row's id in a path: out-of-range numbers are a clear 422, never a database error.
+RowId = Annotated[int, FastPath(ge=1, le=2**31 - 1)]
 
 
 class NeedLogin(Exception):
@@ -45,6 +52,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store or Store.open(settings.database)
     app.state.seller = core.seller_for([], settings.seller)
+    assigning.configure(app.state.store, assigning.Rules.of(settings.assignment,
+                                                            app.state.seller))
     app.state.engine = None  # see engine(request)
     app.state.sessions = Sessions(secret_key(settings.data_dir))
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -78,6 +87,8 @@ def engine(request: Request):
 def forget_engine(request: Request) -> None:
     request.app.state.engine = None
     request.app.state.seller = core.seller_for([], request.app.state.settings.seller)
+    assigning.configure(request.app.state.store, assigning.Rules.of(
+        request.app.state.settings.assignment, request.app.state.seller))
 
 
 def session(request: Request) -> dict[str, Any]:
@@ -94,8 +105,7 @@ def current_user(request: Request) -> people.User:
         user = people.user_for_token(store, auth[7:].strip())
         request.state.by_token = user is not None
     else:
-        name = session(request).get("u")
-        user = people.get_user(store, name) if name else None
+        user = people.session_user(store, session(request))
     if user is None:
         raise NeedLogin
     return user
@@ -158,6 +168,16 @@ def _handlers(app: FastAPI) -> None:
             return render(request, "error.html", {"status": status, "message": str(exc)},
                           status=status)
         return handler
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: "
+                    f"{e.get('msg', 'invalid')}" for e in exc.errors()]
+        message = "; ".join(problems) or "invalid request"
+        if wants_json(request):
+            return JSONResponse({"error": message, "problems": problems}, status_code=422)
+        return render(request, "error.html", {"status": 422, "message": message},
+                      status=422)
 
     app.add_exception_handler(services.NotFound, _error(404))
     app.add_exception_handler(services.Forbidden, _error(403))

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import Path as FastPath
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from inquirydesk.store import desk as people
-from inquirydesk.web import services
-from inquirydesk.web.app import check_csrf, current_user, render, session
+from inquirydesk.web import intake, services
+from inquirydesk.web.auth import open_session
+from inquirydesk.web.app import RowId, check_csrf, current_user, render, session
 from inquirydesk.web.i18n import LANGUAGES
 
 router = APIRouter()
+
+
+class OutcomeBody(BaseModel):
+    result: Literal["won", "lost", "no_answer"]
+    reason: str = Field("", max_length=2000, description="required when the result is lost")
+
+
+class DraftBody(BaseModel):
+    subject: str = ""
+    text: str = Field(min_length=1, max_length=100_000)
+
 User = Annotated[people.User, Depends(current_user)]
 Csrf = Depends(check_csrf)
 
@@ -23,6 +37,18 @@ def _store(request: Request):
 
 def _filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "") for k in services.FILTERS}
+
+
+def _page(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        raise services.Invalid("page must be a whole number from 1") from None
+
+
+def _inbox(request: Request, user: people.User, folder: str) -> services.InboxView:
+    return services.inbox(_store(request), user, _filters(request), folder=folder,
+                          page=_page(request), settings=request.app.state.settings)
 
 
 # ---------------------------------------------------------------------- signing in
@@ -40,7 +66,7 @@ def login(request: Request, username: Annotated[str, Form()],
     if user is None:
         return render(request, "login.html", {"error": "wrong"}, status=401)
     state = session(request)
-    state["u"], state["l"] = user.username, state.get("l") or user.language
+    open_session(state, user)
     return RedirectResponse("/inbox", status_code=303)
 
 
@@ -71,7 +97,7 @@ def home() -> Response:
 
 
 def _folder_page(request: Request, user: people.User, folder: str) -> Response:
-    view = services.inbox(_store(request), user, _filters(request), folder=folder)
+    view = _inbox(request, user, folder)
     block = "rows" if request.headers.get("hx-request") else None
     return render(request, "inbox.html", {"view": view}, block=block, user=user)
 
@@ -88,14 +114,18 @@ def risky_page(request: Request, user: User) -> Response:
 
 @router.get("/api/inbox")
 def inbox_json(request: Request, user: User) -> dict:
-    """Safe inquiries by priority; filters: grade, owner, country, status, language, q."""
-    return services.inbox(_store(request), user, _filters(request)).as_dict()
+    """Inquiries awaiting our reply, by grade and the reply due first (100 a page).
+
+    Filters: grade, owner ("pool" for unassigned), country, status (new, replied,
+    closed, all; default new), language, q (words, Chinese included); page.
+    """
+    return _inbox(request, user, "inbox").as_dict()
 
 
 @router.get("/api/risky")
 def risky_json(request: Request, user: User) -> dict:
-    """Spam, phishing and scam: hidden from the inbox, never deleted."""
-    return services.inbox(_store(request), user, _filters(request), folder="risky").as_dict()
+    """Spam, phishing and scam: hidden from the inbox, never deleted (filter: risk)."""
+    return _inbox(request, user, "risky").as_dict()
 
 
 # ---------------------------------------------------------------------- one inquiry
@@ -110,19 +140,22 @@ def _view(request: Request, user: people.User, inquiry_id: int):
 
 
 @router.get("/inquiries/{inquiry_id}", include_in_schema=False)
-def inquiry_page(request: Request, user: User, inquiry_id: int) -> Response:
+def inquiry_page(request: Request, user: User, inquiry_id: RowId) -> Response:
     view = _view(request, user, inquiry_id)
-    return render(request, "inquiry.html", {"view": view, "error": ""}, user=user)
+    assign = intake.assign_form(_store(request), user, view.item)
+    return render(request, "inquiry.html", {"view": view, "error": "", "assign": assign},
+                  user=user)
 
 
 @router.get("/api/inquiries/{inquiry_id}")
-def inquiry_json(request: Request, user: User, inquiry_id: int) -> dict:
+def inquiry_json(request: Request, user: User, inquiry_id: RowId) -> dict:
     """The inquiry: Table 1, evidence, fields, buyer facts, safe message, plan, draft."""
     return _view(request, user, inquiry_id).as_dict()
 
 
 @router.get("/inquiries/{inquiry_id}/attachments/{index}", include_in_schema=False)
-def attachment(request: Request, user: User, inquiry_id: int, index: int) -> Response:
+def attachment(request: Request, user: User, inquiry_id: RowId,
+               index: Annotated[int, FastPath(ge=0, le=10_000)]) -> Response:
     name, data = services.attachment(_store(request), user, inquiry_id, index)
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name) or "attachment"
     return Response(data, media_type="application/octet-stream", headers={
@@ -132,20 +165,20 @@ def attachment(request: Request, user: User, inquiry_id: int, index: int) -> Res
 
 @router.post("/inquiries/{inquiry_id}/not-spam", include_in_schema=False,
              dependencies=[Csrf])
-def not_spam_form(request: Request, user: User, inquiry_id: int) -> Response:
+def not_spam_form(request: Request, user: User, inquiry_id: RowId) -> Response:
     services.not_spam(_store(request), user, inquiry_id)
     return RedirectResponse(f"/inquiries/{inquiry_id}", status_code=303)
 
 
 @router.post("/api/inquiries/{inquiry_id}/not-spam", dependencies=[Csrf])
-def not_spam_json(request: Request, user: User, inquiry_id: int) -> dict:
+def not_spam_json(request: Request, user: User, inquiry_id: RowId) -> dict:
     """Restore a risky inquiry to the inbox."""
     return services.not_spam(_store(request), user, inquiry_id).as_dict()
 
 
 @router.post("/inquiries/{inquiry_id}/outcome", include_in_schema=False,
              dependencies=[Csrf])
-def outcome_form(request: Request, user: User, inquiry_id: int,
+def outcome_form(request: Request, user: User, inquiry_id: RowId,
                  result: Annotated[str, Form()],
                  reason: Annotated[str, Form()] = "") -> Response:
     services.record_outcome(_store(request), user, inquiry_id, result, reason)
@@ -153,9 +186,49 @@ def outcome_form(request: Request, user: User, inquiry_id: int,
 
 
 @router.post("/api/inquiries/{inquiry_id}/outcome", dependencies=[Csrf])
-async def outcome_json(request: Request, user: User, inquiry_id: int) -> JSONResponse:
-    """Record won, lost (with "reason") or no_answer; body: {"result": ..., "reason": ...}."""
-    body = await request.json()
-    item = services.record_outcome(_store(request), user, inquiry_id,
-                                   str(body.get("result", "")), str(body.get("reason", "")))
-    return JSONResponse(item.as_dict())
+def outcome_json(request: Request, user: User, inquiry_id: RowId, body: OutcomeBody) -> dict:
+    """Record won, lost (with "reason") or no_answer; the inquiry is closed."""
+    return services.record_outcome(_store(request), user, inquiry_id, body.result,
+                                   body.reason).as_dict()
+
+
+# ---------------------------------------------------------------------- the reply
+
+
+@router.post("/inquiries/{inquiry_id}/draft", include_in_schema=False, dependencies=[Csrf])
+def draft_form(request: Request, user: User, inquiry_id: RowId,
+               text: Annotated[str, Form()] = "", subject: Annotated[str, Form()] = "",
+               action: Annotated[str, Form()] = "save") -> Response:
+    if action == "reset":
+        services.forget_draft(_store(request), user, inquiry_id)
+    else:
+        services.save_draft(_store(request), user, inquiry_id, subject, text)
+    return RedirectResponse(f"/inquiries/{inquiry_id}#draft", status_code=303)
+
+
+@router.put("/api/inquiries/{inquiry_id}/draft", dependencies=[Csrf])
+def draft_json(request: Request, user: User, inquiry_id: RowId,
+               body: DraftBody) -> dict:
+    """Save the reply as edited: {"subject": ..., "text": ...}."""
+    saved = services.save_draft(_store(request), user, inquiry_id, body.subject, body.text)
+    return {"inquiry_id": saved.inquiry_id, "subject": saved.subject, "text": saved.text,
+            "by": saved.by, "at": saved.at.isoformat()}
+
+
+@router.delete("/api/inquiries/{inquiry_id}/draft", dependencies=[Csrf])
+def draft_reset_json(request: Request, user: User, inquiry_id: RowId) -> dict:
+    """Forget the edit; the planner's draft is shown again."""
+    return {"reset": services.forget_draft(_store(request), user, inquiry_id)}
+
+
+@router.post("/inquiries/{inquiry_id}/replied", include_in_schema=False,
+             dependencies=[Csrf])
+def replied_form(request: Request, user: User, inquiry_id: RowId) -> Response:
+    services.mark_replied(_store(request), user, inquiry_id)
+    return RedirectResponse(f"/inquiries/{inquiry_id}", status_code=303)
+
+
+@router.post("/api/inquiries/{inquiry_id}/replied", dependencies=[Csrf])
+def replied_json(request: Request, user: User, inquiry_id: RowId) -> dict:
+    """We answered the buyer: status "replied"; the follow-up plan counts from now."""
+    return services.mark_replied(_store(request), user, inquiry_id).as_dict()

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inquirydesk.store import desk as people
 from inquirydesk.web import buyers as services
-from inquirydesk.web.app import check_csrf, current_user, render
+from inquirydesk.web.app import RowId, check_csrf, current_user, render
 from inquirydesk.web.services import Invalid
 
 router = APIRouter()
@@ -53,26 +53,26 @@ def buyers_json(request: Request, user: User) -> dict:
 
 
 @router.get("/buyers/{buyer_id}", include_in_schema=False)
-def buyer_page(request: Request, user: User, buyer_id: int) -> Response:
+def buyer_page(request: Request, user: User, buyer_id: RowId) -> Response:
     view = _buyer(request, user, buyer_id)
     return render(request, "buyer.html", {"view": view, "data": view.as_dict()}, user=user)
 
 
 @router.get("/api/buyers/{buyer_id}")
-def buyer_json(request: Request, user: User, buyer_id: int) -> dict:
+def buyer_json(request: Request, user: User, buyer_id: RowId) -> dict:
     """One buyer: facts, inquiries, orders, value grade, lifecycle, loyalty, look-alikes."""
     return _buyer(request, user, buyer_id).as_dict()
 
 
 @router.post("/buyers/{buyer_id}/merge", include_in_schema=False, dependencies=[Csrf])
-def merge_form(request: Request, user: User, buyer_id: int,
+def merge_form(request: Request, user: User, buyer_id: RowId,
                other: Annotated[str, Form()] = "") -> Response:
     services.merge(_app(request).store, user, buyer_id, other)
     return RedirectResponse(f"/buyers/{buyer_id}", status_code=303)
 
 
 @router.post("/api/buyers/{buyer_id}/merge", dependencies=[Csrf])
-async def merge_json(request: Request, user: User, buyer_id: int) -> JSONResponse:
+async def merge_json(request: Request, user: User, buyer_id: RowId) -> JSONResponse:
     """Merge buyer {"other": id} into this one (managers and admins); undo from the CLI."""
     try:
         body = await request.json()

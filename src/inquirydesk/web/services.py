@@ -7,7 +7,7 @@ user may see, and returns a view with ``as_dict()``; routes only render it as HT
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +18,16 @@ from inquirydesk.settings import Settings
 from inquirydesk.store import InboxItem, Store, StoredInquiry
 from inquirydesk.store import desk as people
 from inquirydesk.store.desk import User
-from inquirydesk.store.outcomes import OutcomeError, set_outcome
+from inquirydesk.store.drafts import DraftError, SavedDraft, reset_draft, saved_draft
+from inquirydesk.store.drafts import save_draft as keep_draft
+from inquirydesk.store.outcomes import Event, OutcomeError, add_event, events, set_outcome
 from inquirydesk.web.message import SafeMessage, attachment_bytes, safe_message
 
 RISKY = ("spam", "phishing", "scam")
 ITEMS = ("identity", "product", "detail", "terms", "engagement")
 FILTERS = ("grade", "risk", "owner", "country", "status", "language", "q")
+STATUSES = ("new", "replied", "closed", "all")  # the inbox shows "new" unless asked
+PAGE = 100
 OUTCOMES = ("won", "lost", "no_answer")
 
 
@@ -40,14 +44,31 @@ class Invalid(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Due:
+    """When our first reply is due: a grade's reply time after the inquiry arrived."""
+
+    at: datetime
+    overdue: bool
+    hours: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "overdue": self.overdue, "hours": self.hours}
+
+
+@dataclass(frozen=True, slots=True)
 class InboxView:
     folder: str  # "inbox" or "risky"
     filters: dict[str, str]
     items: list[InboxItem]
+    page: int = 1
+    more: bool = False  # another page follows
+    due: dict[int, Due] = field(default_factory=dict)  # awaiting our reply, by inquiry id
 
     def as_dict(self) -> dict[str, Any]:
-        return {"folder": self.folder, "filters": self.filters,
-                "count": len(self.items), "items": [i.as_dict() for i in self.items]}
+        return {"folder": self.folder, "filters": self.filters, "page": self.page,
+                "more": self.more, "count": len(self.items),
+                "items": [{**i.as_dict(), "due": self.due[i.id].as_dict()
+                           if i.id in self.due else None} for i in self.items]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +82,8 @@ class InquiryView:
     draft: dict[str, Any] | None
     restored_from: str = ""  # the risk verdict a "not spam" replaced
     breakdown: list[dict[str, Any]] = field(default_factory=list)
+    edited: SavedDraft | None = None  # the draft as someone saved it, shown over the plan's
+    events: list[Event] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         r = self.record
@@ -76,8 +99,14 @@ class InquiryView:
                       "local_time_now": self.buyer_now.isoformat()},
             "message": {"html": self.message.html, "remote_images": self.message.remote_images,
                         "attachments": [asdict(a) for a in self.message.attachments]},
-            "plan": self.plan, "draft": self.draft, "record": r,
+            "plan": self.plan, "draft": self.draft,
+            "edited_draft": _jsonable(asdict(self.edited)) if self.edited else None,
+            "events": [_jsonable(asdict(e)) for e in self.events], "record": r,
         }
+
+
+def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in value.items()}
 
 
 # ---------------------------------------------------------------------- who sees what
@@ -110,20 +139,52 @@ def _clean(filters: dict[str, str]) -> dict[str, str]:
 
 
 def inbox(store: Store, user: User, filters: dict[str, str], *, folder: str = "inbox",
-          limit: int = 200) -> InboxView:
-    """The inbox (safe inquiries) or the risky folder, by priority, filtered and visible."""
+          page: int = 1, limit: int = PAGE, settings: Settings | None = None,
+          now: datetime | None = None) -> InboxView:
+    """The inbox or the risky folder: what deserves attention now, filtered and visible.
+
+    The inbox shows inquiries awaiting our reply (status "new") unless another status
+    (or "all") is asked, safe ones only, by grade and then by the reply due first.  The
+    risky folder holds spam, phishing and scams, never deleted, newest and worst first.
+    """
     f = _clean(filters)
+    if f["status"] not in ("", *STATUSES):
+        raise Invalid(f"status {f['status']!r} is not one of {', '.join(STATUSES)}")
     if folder == "risky":
         risk: str | list[str] = f["risk"] if f["risk"] in RISKY else list(RISKY)
+        status = None if f["status"] in ("", "all") else f["status"]
     else:
         risk = "none"
+        f["status"] = f["status"] or "new"
+        status = None if f["status"] == "all" else f["status"]
     args = {"grade": f["grade"] or None, "risk": risk, "owner": _owners(user, f["owner"]),
-            "country": f["country"] or None, "status": f["status"] or None,
+            "country": f["country"] or None, "status": status,
             "language": f["language"] or None}
-    if not f["q"]:
-        return InboxView(folder, f, store.inbox(**args, limit=limit))
-    found = [i for i in store.search(f["q"], limit=5000) if _matches(i, args)]
-    return InboxView(folder, f, found[:limit])
+    page, limit = max(1, page), max(1, min(limit, 500))
+    if f["q"]:
+        found = [i for i in store.search(f["q"], limit=5000) if _matches(i, args)]
+        items = found[(page - 1) * limit:page * limit + 1]
+    else:
+        items = store.inbox(**args, limit=limit + 1, offset=(page - 1) * limit,
+                            order="due" if folder == "inbox" else "priority")
+    shown = items[:limit]
+    return InboxView(folder, f, shown, page, len(items) > limit,
+                     due_times(shown, settings, now) if settings else {})
+
+
+def due_times(items: list[InboxItem], settings: Settings,
+              now: datetime | None = None) -> dict[int, Due]:
+    """When each inquiry awaiting our first reply should have it (settings.follow_up)."""
+    now = now or datetime.now(UTC)
+    rules = settings.follow_up
+    due = {}
+    for i in items:
+        if i.status != "new":
+            continue
+        hours = rules.first_reply_hours_ab if i.grade in "AB" else rules.first_reply_hours
+        at = i.received_at + timedelta(hours=hours)
+        due[i.id] = Due(at, at < now, hours)
+    return due
 
 
 def _matches(item: InboxItem, args: dict[str, Any]) -> bool:
@@ -163,7 +224,8 @@ def inquiry(store: Store, user: User, inquiry_id: int, settings: Settings, selle
         item=s.item, record=record,
         message=safe_message(s.raw, str(text), show_images=show_images),
         buyer_zone=zone, buyer_now=(now or datetime.now(UTC)).astimezone(ZoneInfo(zone)),
-        plan=plan, draft=draft,
+        plan=plan, draft=draft, edited=saved_draft(store, inquiry_id),
+        events=events(store, inquiry_id),
         breakdown=[{"item": k, "points": items.get(k, 0.0)} for k in ITEMS])
 
 
@@ -204,4 +266,28 @@ def record_outcome(store: Store, user: User, inquiry_id: int, result: str,
         set_outcome(store, inquiry_id, result, reason=reason, by=user.username)
     except OutcomeError as exc:
         raise Invalid(str(exc)) from None
+    return store.get(inquiry_id).item
+
+
+def save_draft(store: Store, user: User, inquiry_id: int, subject: str,
+               text: str) -> SavedDraft:
+    """Keep the reply as the salesperson edited it; the desk shows it from now on."""
+    stored(store, user, inquiry_id)
+    try:
+        return keep_draft(store, inquiry_id, subject, text, by=user.username)
+    except DraftError as exc:
+        raise Invalid(str(exc)) from None
+
+
+def forget_draft(store: Store, user: User, inquiry_id: int) -> bool:
+    """Back to the planner's draft."""
+    stored(store, user, inquiry_id)
+    return reset_draft(store, inquiry_id)
+
+
+def mark_replied(store: Store, user: User, inquiry_id: int, note: str = "") -> InboxItem:
+    """We answered the buyer: a ``replied`` event; a new inquiry becomes "replied" and the
+    follow-up cadence starts from now."""
+    stored(store, user, inquiry_id)
+    add_event(store, inquiry_id, "replied", by=user.username, detail=note[:500])
     return store.get(inquiry_id).item
