@@ -156,27 +156,25 @@ class Store:
         time after arrival, so the oldest is due first).  Each filter takes one value or
         several; None means any.
         """
-        query = _items()
-        for column, value in ((InquiryRow.grade, _upper(grade)), (InquiryRow.risk, risk),
-                              (InquiryRow.country, _upper(country)), (InquiryRow.owner, owner),
-                              (InquiryRow.status, status), (InquiryRow.language, language)):
-            if value is not None:
-                query = query.where(column.in_([value] if isinstance(value, str) else value))
+        query = _filtered(_items(), grade=grade, risk=risk, country=country, owner=owner,
+                          status=status, language=language)
         return self._items(query, limit, offset, order)
 
-    def search(self, text: str, limit: int = 50) -> list[InboxItem]:
+    def search(self, text: str, limit: int = 50, offset: int = 0, order: str = "priority",
+               **filters: Filter) -> list[InboxItem]:
         """Inquiries holding every word of ``text`` (subject, body, buyer, products).
 
         Words are matched as substrings, so Chinese needs no segmentation: "无缝钢管"
-        finds "我们需要无缝钢管500吨".  Results come in inbox order.
+        finds "我们需要无缝钢管500吨".  ``filters`` are those of ``inbox``; results come in
+        its ``order``.
         """
         terms = text.split()
         if not terms:
             return []
-        query = _items()
+        query = _filtered(_items(), **filters)
         for condition in _search_conditions(self.dialect, terms):
             query = query.where(condition)
-        return self._items(query, limit, 0)
+        return self._items(query, limit, offset, order)
 
     def get(self, inquiry_id: int) -> StoredInquiry | None:
         """One inquiry in full, with its analysis record and raw input."""
@@ -312,6 +310,25 @@ _ITEM_COLUMNS = (InquiryRow.id, InputRow.source, InputRow.channel, InquiryRow.re
                  InquiryRow.country, InquiryRow.language, InquiryRow.intent,
                  InquiryRow.business_type, InquiryRow.sender_email, InquiryRow.subject,
                  InquiryRow.owner, InquiryRow.status, InquiryRow.buyer_id)
+
+
+def _filtered(query: Select, grade: Filter = None, risk: Filter = None,
+              country: Filter = None, owner: Filter = None, status: Filter = None,
+              language: Filter = None) -> Select:
+    for column, value in ((InquiryRow.grade, _upper(grade)), (InquiryRow.risk, risk),
+                          (InquiryRow.country, _upper(country)), (InquiryRow.owner, owner),
+                          (InquiryRow.status, status), (InquiryRow.language, language)):
+        if value is not None:
+            query = query.where(column.in_([value] if isinstance(value, str) else value))
+    if risk is not None:
+        # The same rows, said so that the priority indexes (which start with ``risky``)
+        # are read from the right place instead of scanned past every safe inquiry.
+        verdicts = {risk} if isinstance(risk, str) else set(risk)
+        if verdicts == {"none"}:
+            query = query.where(InquiryRow.risky.is_(False))
+        elif verdicts and "none" not in verdicts:
+            query = query.where(InquiryRow.risky.is_(True))
+    return query
 
 
 def _items() -> Select:

@@ -161,12 +161,10 @@ def inbox(store: Store, user: User, filters: dict[str, str], *, folder: str = "i
             "country": f["country"] or None, "status": status,
             "language": f["language"] or None}
     page, limit = max(1, page), max(1, min(limit, 500))
-    if f["q"]:
-        found = [i for i in store.search(f["q"], limit=5000) if _matches(i, args)]
-        items = found[(page - 1) * limit:page * limit + 1]
-    else:
-        items = store.inbox(**args, limit=limit + 1, offset=(page - 1) * limit,
-                            order="due" if folder == "inbox" else "priority")
+    order = "due" if folder == "inbox" else "priority"
+    window = {"limit": limit + 1, "offset": (page - 1) * limit, "order": order}
+    items = (store.search(f["q"], **window, **args) if f["q"]
+             else store.inbox(**args, **window))
     shown = items[:limit]
     return InboxView(folder, f, shown, page, len(items) > limit,
                      due_times(shown, settings, now) if settings else {})
@@ -185,17 +183,6 @@ def due_times(items: list[InboxItem], settings: Settings,
         at = i.received_at + timedelta(hours=hours)
         due[i.id] = Due(at, at < now, hours)
     return due
-
-
-def _matches(item: InboxItem, args: dict[str, Any]) -> bool:
-    for name, wanted in args.items():
-        if wanted is None:
-            continue
-        value = getattr(item, name)
-        options = [wanted] if isinstance(wanted, str) else wanted
-        if value.upper() not in [o.upper() for o in options]:
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------- one inquiry
