@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from inquirydesk.store import InboxItem
 from inquirydesk.store import desk as people
 from inquirydesk.web import intake
 from inquirydesk.web.app import RowId, check_csrf, current_user, engine
@@ -35,26 +36,8 @@ class Error(BaseModel):
     error: str = Field(description="what was wrong, naming the field where one was")
 
 
-class InquiryItem(BaseModel):
-    """One inquiry as the inbox lists it."""
-
-    id: int
-    source: str
-    channel: str
-    received_at: datetime
-    grade: str
-    risk: str
-    total: float
-    probability: float
-    country: str
-    language: str
-    intent: str
-    business_type: str
-    sender_email: str
-    subject: str
-    owner: str = Field(description='the salesperson; "" is the pool (公海)')
-    status: str
-    buyer_id: int | None
+# One inquiry as the inbox lists it: the store's own row type, described for OpenAPI.
+InquiryItem = InboxItem
 
 
 class RawSubmission(BaseModel):
